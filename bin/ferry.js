@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+// Ferry runs on the Node.js the project pins (package.json "node" dependency). When this file
+// is started by an older system node (a shell that does not have node_modules/.bin first on
+// PATH), re-run the CLI on the pinned one instead of failing on syntax or missing built-ins.
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const cli = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+const major = Number(process.versions.node.split('.')[0]);
+if (major >= 24) {
+  await import(cli);
+} else {
+  let pinned;
+  try {
+    pinned = createRequire(import.meta.url).resolve('node/bin/node');
+  } catch {
+    console.error(`ferry: needs Node.js 24 or newer (this is ${process.version}); run 'npm install' in the Ferry checkout to fetch the pinned runtime`);
+    process.exit(1);
+  }
+  const r = spawnSync(pinned, [cli, ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}

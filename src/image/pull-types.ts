@@ -1,0 +1,53 @@
+// What a pull needs from its collaborators. The content store and snapshot store implement
+// these; the pull owns the interfaces so that it asks for no more than it uses.
+import type { Descriptor, Platform } from './registry/manifest.ts';
+
+export interface BlobWriter {
+  readonly existing?: false;
+  readonly offset: number;
+  write(chunk: Uint8Array): Promise<void>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+export interface PullStore {
+  has(digest: string): Promise<boolean>;
+  readBlob(digest: string, options?: { maxBytes?: number }): Promise<Buffer>;
+  writeBlob(bytes: Uint8Array, options: { digest?: string; mediaType?: string }): Promise<unknown>;
+  writer(desc: { digest: string; size?: number; mediaType?: string }, options?: { signal?: AbortSignal }): Promise<BlobWriter | { existing: true }>;
+  blobPath(digest: string): string;
+  tag(ref: string, descriptor: Descriptor, annotations?: Record<string, string>): Promise<void>;
+  resolve(ref: string): Promise<(Descriptor & { annotations?: Record<string, string> }) | undefined>;
+  recordPull(digest: string, info: { ref: string; size: number; credentialFingerprint: string; insecure?: string[] }): Promise<unknown>;
+  touch(digest: string): Promise<unknown>;
+}
+
+export interface LayerUnpackRequest {
+  blobPath: string;
+  mediaType: string;
+  diffId: string;
+  layerDigest: string;
+  chainId: string;
+  parentChainId?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export interface PullSnapshots {
+  has(chainId: string): Promise<boolean> | boolean;
+  unpackLayer(req: LayerUnpackRequest): Promise<unknown>;
+  lowerDirs(chainId: string): Promise<string[]> | string[];
+}
+
+export type PullEvent =
+  | { type: 'resolved'; reference: string; digest: string; platform?: Platform }
+  | { type: 'layer'; digest: string; status: LayerStatus; bytes: number; total: number }
+  | { type: 'done'; reference: string; digest: string; cached: boolean };
+
+export type LayerStatus =
+  | 'Waiting'
+  | 'Downloading'
+  | 'Verifying'
+  | 'Download complete'
+  | 'Already exists'
+  | 'Extracting'
+  | 'Pull complete';

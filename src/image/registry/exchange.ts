@@ -1,0 +1,135 @@
+// One logical request to one registry endpoint: authentication on 401, redirects (credentials
+// and configured headers never leave the endpoint's origin: distribution-spec "MUST NOT forward
+// Authorization across host boundaries", CVE-2020-15157), and retries with backoff for 429, 5xx
+// and dropped connections.
+import { describeCredential } from '../credential.ts';
+import { ErrorCode, ImageError } from '../errors.ts';
+import type { Authorizer } from './authorizer.ts';
+import { transportError, type ErrorContext } from './error-map.ts';
+import type { RegistryEndpoint, TlsOptions } from './hosts.ts';
+import { httpRequest, TransportFailure, type HttpResponse } from './http.ts';
+import { backoffDelay, RETRYABLE_STATUS, sleep, type RetryPolicy } from './retry.ts';
+import { TokenRejected } from './token.ts';
+
+export interface ExchangeOptions {
+  method: 'GET' | 'HEAD';
+  /** Path below the API root, e.g. `/library/nginx/manifests/latest`. */
+  path: string;
+  headers?: Record<string, string>;
+  scopes: string[];
+  signal?: AbortSignal | undefined;
+  idleTimeoutMs?: number | undefined;
+}
+
+export interface ExchangeContext {
+  endpoint: RegistryEndpoint;
+  registry: string;
+  authorizer: Authorizer;
+  retry: RetryPolicy;
+  errorContext: ErrorContext;
+}
+
+const MAX_REDIRECTS = 10;
+
+export function endpointUrl(ep: RegistryEndpoint, path: string, registry: string): URL {
+  const root = ep.apiRoot.replace(/\/+$/, '');
+  const u = new URL(`${ep.scheme}://${ep.host}${root}${path}`);
+  if (ep.mirror) u.searchParams.set('ns', registry);
+  return u;
+}
+
+/** Sends the request, retrying what is temporary. Any HTTP status is returned; failures to get one throw ImageError. */
+export async function exchange(ctx: ExchangeContext, opts: ExchangeOptions): Promise<HttpResponse> {
+  for (let attempt = 1; ; attempt++) {
+    let res: HttpResponse;
+    try {
+      res = await once(ctx, opts);
+    } catch (err) {
+      if (err instanceof TransportFailure) {
+        if (err.kind === 'http-to-https' && ctx.endpoint.httpFallback && ctx.endpoint.scheme === 'https') {
+          ctx.endpoint.scheme = 'http';
+          attempt--;
+          continue;
+        }
+        const temporary = err.kind === 'reset' || err.kind === 'timeout';
+        if (temporary && attempt < ctx.retry.attempts) {
+          await sleep(backoffDelay(ctx.retry, attempt), opts.signal);
+          continue;
+        }
+        throw transportError(err, ctx.errorContext);
+      }
+      if (err instanceof TokenRejected) throw tokenError(err, ctx.errorContext);
+      throw err;
+    }
+    if (RETRYABLE_STATUS.has(res.status) && attempt < ctx.retry.attempts) {
+      res.body.resume();
+      await sleep(backoffDelay(ctx.retry, attempt, res.headers['retry-after']), opts.signal);
+      continue;
+    }
+    return res;
+  }
+}
+
+async function once(ctx: ExchangeContext, opts: ExchangeOptions): Promise<HttpResponse> {
+  const ep = ctx.endpoint;
+  const url = endpointUrl(ep, opts.path, ctx.registry);
+  const send = async (): Promise<HttpResponse> => {
+    const auth = await ctx.authorizer.header(ep.host, opts.scopes, ep.tls, opts.signal);
+    const headers = { ...ep.headers, ...opts.headers, ...(auth === undefined ? {} : { authorization: auth }) };
+    return httpRequest({ method: opts.method, url, headers, tls: ep.tls, signal: opts.signal, idleTimeoutMs: opts.idleTimeoutMs });
+  };
+  let res = await send();
+  if (res.status === 401) {
+    const outcome = await ctx.authorizer.challenged(ep.host, res.headers['www-authenticate'], opts.scopes, ep.tls, opts.signal);
+    if (outcome === 'retry') {
+      res.body.resume();
+      res = await send();
+    }
+  }
+  return followRedirects(res, ctx, opts);
+}
+
+async function followRedirects(first: HttpResponse, ctx: ExchangeContext, opts: ExchangeOptions): Promise<HttpResponse> {
+  let res = first;
+  const origin = endpointUrl(ctx.endpoint, '/', ctx.registry).origin;
+  for (let hop = 0; isRedirect(res.status); hop++) {
+    const location = res.headers.location;
+    res.body.resume();
+    if (hop >= MAX_REDIRECTS || location === undefined) {
+      throw new ImageError(ErrorCode.RegistryProtocol, `pulling ${ctx.errorContext.image}: registry ${ctx.endpoint.host} redirected too often or without a location`, { registry: ctx.registry });
+    }
+    const next = new URL(location, res.url);
+    if (next.protocol !== 'https:' && next.protocol !== 'http:') {
+      throw new ImageError(ErrorCode.RegistryProtocol, `pulling ${ctx.errorContext.image}: registry ${ctx.endpoint.host} redirected to an unsupported scheme ${next.protocol}`, { registry: ctx.registry });
+    }
+    const sameOrigin = next.origin === origin;
+    const headers: Record<string, string> = { ...(sameOrigin ? ctx.endpoint.headers : {}), ...opts.headers };
+    if (sameOrigin) {
+      const auth = await ctx.authorizer.header(ctx.endpoint.host, opts.scopes, ctx.endpoint.tls, opts.signal);
+      if (auth !== undefined) headers.authorization = auth;
+    }
+    // Another host (blob storage, a CDN) is trusted on its own merits: the registry's
+    // skip-verify setting does not extend to it, though its extra CAs still count.
+    const tls: TlsOptions = sameOrigin ? ctx.endpoint.tls : { ca: ctx.endpoint.tls.ca, verify: true };
+    res = await httpRequest({ method: opts.method, url: next, headers, tls, signal: opts.signal, idleTimeoutMs: opts.idleTimeoutMs });
+  }
+  return res;
+}
+
+function isRedirect(status: number): boolean {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+
+function tokenError(err: TokenRejected, ctx: ErrorContext): ImageError {
+  const c = ctx.credential;
+  if (err.status === 401 || err.status === 403) {
+    return new ImageError(
+      ErrorCode.Unauthorized,
+      c === undefined
+        ? `pull access denied for ${ctx.image}: the token service of registry ${ctx.host} refused anonymous access: create an image pull secret for ${ctx.registry} and name it in imagePullSecrets, or pass --auth-file`
+        : `pulling ${ctx.image}: the token service of registry ${ctx.host} rejected the credential (${describeCredential(c)}): check the user name and password in the image pull secret for ${ctx.registry}`,
+      { registry: ctx.registry, cause: err },
+    );
+  }
+  return new ImageError(ErrorCode.RegistryProtocol, `pulling ${ctx.image}: the token service of registry ${ctx.host} failed: ${err.message}`, { registry: ctx.registry, cause: err, temporary: err.status >= 500 });
+}
