@@ -6,7 +6,7 @@ export interface BlobWriter {
   readonly existing?: false;
   readonly offset: number;
   write(chunk: Uint8Array): Promise<void>;
-  commit(): Promise<void>;
+  commit(): Promise<unknown>;
   abort(): Promise<void>;
 }
 
@@ -18,7 +18,7 @@ export interface PullStore {
   blobPath(digest: string): string;
   tag(ref: string, descriptor: Descriptor, annotations?: Record<string, string>): Promise<void>;
   resolve(ref: string): Promise<(Descriptor & { annotations?: Record<string, string> }) | undefined>;
-  recordPull(digest: string, info: { ref: string; size: number; credentialFingerprint: string; insecure?: string[] }): Promise<unknown>;
+  recordPull(digest: string, info: { ref: string; size: number; layers?: readonly string[]; credentialFingerprint: string; insecureSources?: readonly string[] }): Promise<unknown>;
   touch(digest: string): Promise<unknown>;
 }
 

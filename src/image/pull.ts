@@ -146,7 +146,7 @@ export async function pull(image: string | Reference, options: PullOptions): Pro
   await store.tag(name, { ...manifestDesc, ...(platform ? { platform } : {}) }, annotations);
   const insecure = top.insecure || platformManifest.insecure ? [ref.registry] : [];
   const size = manifestDesc.size + manifest.config.size + manifest.layers.reduce((n, l) => n + l.size, 0);
-  await store.recordPull(manifestDesc.digest, { ref: name, size, credentialFingerprint: fingerprint, insecure });
+  await store.recordPull(manifestDesc.digest, { ref: name, size, layers: manifest.layers.map((l) => l.digest), credentialFingerprint: fingerprint, insecureSources: insecure });
   const result = await finish(
     { manifestDigest: manifestDesc.digest, digest: top.descriptor.digest, manifest, diffIds, platform, fingerprint, insecure },
     ref,
