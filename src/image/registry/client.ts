@@ -47,6 +47,10 @@ const WRITE_BATCH_BYTES = 1 << 20;
 export class RegistryClient {
   readonly #o: RegistryClientOptions;
   readonly #authorizer: Authorizer;
+  // Mirrors are other hosts: the registry's credential is not theirs to see (ARCHITECTURE.md,
+  // "never sent to a host other than the registry or its token realm"; containers/image#2949
+  // does the same). They are asked anonymously.
+  readonly #mirrorAuthorizer = new Authorizer(undefined);
 
   constructor(options: RegistryClientOptions) {
     this.#o = options;
@@ -158,9 +162,10 @@ export class RegistryClient {
         registry: this.#o.registry,
         host: endpoint.host,
         certsDir: this.#o.certsDir,
-        credential: this.#o.credential,
+        credential: endpoint.mirror ? undefined : this.#o.credential,
       };
-      const ctx: ExchangeContext = { endpoint, registry: this.#o.registry, authorizer: this.#authorizer, retry: this.#o.retry ?? DEFAULT_RETRY, errorContext };
+      const authorizer = endpoint.mirror ? this.#mirrorAuthorizer : this.#authorizer;
+      const ctx: ExchangeContext = { endpoint, registry: this.#o.registry, authorizer, retry: this.#o.retry ?? DEFAULT_RETRY, errorContext };
       try {
         return await fn(ctx);
       } catch (err) {

@@ -36,6 +36,8 @@ export function transportError(f: TransportFailure, ctx: ErrorContext): ImageErr
   switch (f.kind) {
     case 'refused':
       return new ImageError(ErrorCode.ConnectionRefused, `pulling ${ctx.image}: cannot connect to ${where} (${f.detail}): check that it is running and that the host and port in the image name are right`, { ...opts, temporary: true });
+    case 'proxy':
+      return new ImageError(ErrorCode.ConnectionRefused, `pulling ${ctx.image}: the HTTPS proxy refused the connection to ${where} (${f.detail}): check HTTPS_PROXY, its credentials, and NO_PROXY`, opts);
     case 'dns':
       return new ImageError(ErrorCode.DnsLookup, `pulling ${ctx.image}: cannot resolve host ${ctx.host}: check the registry name in the image, and the node's DNS`, { ...opts, temporary: true });
     case 'tls-unknown-authority':

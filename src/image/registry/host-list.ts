@@ -39,6 +39,8 @@ export function hostListMatches(list: readonly string[], host: string): boolean 
 }
 
 export function splitPort(host: string): [string, string | undefined] {
+  // A bare IPv6 address (`::1` in NO_PROXY) has no port: its last group is not one.
+  if (!host.startsWith('[') && host.indexOf(':') !== host.lastIndexOf(':')) return [host, undefined];
   const m = /^(.*?)(?::(\d+))?$/.exec(host);
   if (!m || host.endsWith(']')) return [host, undefined];
   return [m[1] ?? host, m[2]];

@@ -113,13 +113,12 @@ async function fromEntry(
   const ep = base(parsed.scheme, parsed.host, source);
   if (parsed.scheme === 'http') ep.scheme = 'http';
   ep.apiRoot = entry.override_path === true ? parsed.path || '/' : `${parsed.path}/v2`;
-  ep.mirror = parsed.host !== registry && !(registry === 'docker.io' && parsed.host === DOCKER_HUB_API_HOST);
+  // URL parsing lowercases the host; a reference may spell the registry with capitals.
+  const name = registry.toLowerCase();
+  ep.mirror = parsed.host !== name && !(name === 'docker.io' && parsed.host === DOCKER_HUB_API_HOST);
   if (entry.capabilities !== undefined) {
-    ep.capabilities = {
-      pull: entry.capabilities.includes('pull'),
-      resolve: entry.capabilities.includes('resolve'),
-      push: entry.capabilities.includes('push'),
-    };
+    const caps = entry.capabilities.map((c) => c.toLowerCase());
+    ep.capabilities = { pull: caps.includes('pull'), resolve: caps.includes('resolve'), push: caps.includes('push') };
   }
   if (entry.skip_verify === true) {
     ep.tls.verify = false;
@@ -191,14 +190,62 @@ async function readHostFile(dir: string): Promise<HostFile | undefined> {
   let text: string;
   try {
     text = await readFile(join(dir, 'hosts.toml'), 'utf8');
-  } catch {
-    return undefined;
+  } catch (err) {
+    // Only absence means "Docker-style directory"; an unreadable file must not be skipped silently.
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new ImageError(ErrorCode.InvalidArgument, `cannot read ${join(dir, 'hosts.toml')}: ${(err as Error).message}`, { cause: err });
   }
+  let doc: Record<string, unknown>;
   try {
-    return parseToml(text) as HostFile;
+    doc = parseToml(text);
   } catch (err) {
     throw new ImageError(ErrorCode.InvalidArgument, `${join(dir, 'hosts.toml')}: ${(err as Error).message}`, { cause: err });
   }
+  return checkHostFile(doc, join(dir, 'hosts.toml'));
+}
+
+// TOML gives any shape: a value of the wrong type must fail here, naming the file and the key,
+// rather than as a TypeError (or a silently wrong endpoint) later.
+function checkHostFile(doc: Record<string, unknown>, file: string): HostFile {
+  const bad = (key: string, want: string): never => {
+    throw new ImageError(ErrorCode.InvalidArgument, `${file}: "${key}" ${want}`);
+  };
+  const check = (e: Record<string, unknown>, at: string): void => {
+    const caps = e.capabilities;
+    if (caps !== undefined && !isStringList(caps)) bad(`${at}capabilities`, 'must be a list of strings');
+    for (const c of isStringList(caps) ? caps : []) {
+      if (!['pull', 'resolve', 'push'].includes(c.toLowerCase())) bad(`${at}capabilities`, `has unknown value "${c}": expected pull, resolve or push`);
+    }
+    if (e.ca !== undefined && typeof e.ca !== 'string' && !isStringList(e.ca)) bad(`${at}ca`, 'must be a path or a list of paths');
+    const client = e.client;
+    const pairOk = (c: unknown): boolean => typeof c === 'string' || (isStringList(c) && c.length >= 1 && c.length <= 2);
+    if (client !== undefined && typeof client !== 'string' && !(Array.isArray(client) && client.every(pairOk))) {
+      bad(`${at}client`, 'must be a path, or a list of paths and [cert, key] pairs');
+    }
+    for (const key of ['skip_verify', 'override_path']) {
+      if (e[key] !== undefined && typeof e[key] !== 'boolean') bad(`${at}${key}`, 'must be true or false');
+    }
+    const header = e.header;
+    if (header !== undefined && !(isTable(header) && Object.values(header).every((v) => typeof v === 'string' || isStringList(v)))) {
+      bad(`${at}header`, 'must be a table of strings or lists of strings');
+    }
+  };
+  if (doc.server !== undefined && typeof doc.server !== 'string') bad('server', 'must be a URL string');
+  check(doc, '');
+  if (doc.host !== undefined && !isTable(doc.host)) bad('host', 'must be [host."<url>"] tables');
+  for (const [url, entry] of Object.entries(isTable(doc.host) ? doc.host : {})) {
+    if (!isTable(entry)) bad(`host."${url}"`, 'must be a table');
+    else check(entry, `host."${url}".`);
+  }
+  return doc as HostFile;
+}
+
+function isTable(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+}
+
+function isStringList(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string');
 }
 
 async function dockerStyleFiles(dir: string): Promise<{ cas: string[]; clients: { cert: string; key: string }[] }> {

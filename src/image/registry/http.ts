@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import https from 'node:https';
+import { isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { TlsOptions } from './hosts.ts';
 import { proxyFor } from './proxy.ts';
@@ -13,6 +14,7 @@ import { trustedRoots } from './tls-trust.ts';
 
 export type FailureKind =
   | 'refused'
+  | 'proxy'
   | 'dns'
   | 'tls-unknown-authority'
   | 'tls-hostname'
@@ -80,9 +82,11 @@ export function httpRequest(req: HttpRequest): Promise<HttpResponse> {
       options.hostname = proxy.hostname;
       options.port = proxy.port || 80;
       options.path = req.url.href;
+      // Node would name the proxy in Host; the origin behind it must see its own name.
+      headers.host = req.url.host;
       addProxyAuth(headers, proxy);
     } else if (proxy !== undefined) {
-      options.agent = false;
+      // No agent: with one (even `agent: false`), Node ignores createConnection and dials the target directly.
       options.createConnection = tunnelVia(proxy, req.url, req.tls) as unknown as https.RequestOptions['createConnection'];
     } else {
       options.agent = agentFor(isHttps, req.tls);
@@ -168,12 +172,15 @@ function tunnelVia(proxy: URL, target: URL, tls: TlsOptions) {
     c.on('connect', (res, socket) => {
       if (res.statusCode !== 200) {
         socket.destroy();
-        done(new TransportFailure('refused', `proxy ${proxy.host} answered CONNECT with ${res.statusCode}`));
+        done(new TransportFailure('proxy', `proxy ${proxy.host} answered CONNECT with ${res.statusCode}`));
         return;
       }
+      const name = target.hostname.replace(/^\[|\]$/g, '');
       const s = tlsConnect({
         socket,
-        servername: target.hostname,
+        // `host` is what the certificate is checked against; SNI must not carry an IP (RFC 6066).
+        host: name,
+        servername: isIP(name) === 0 ? name : undefined,
         ca: trustedRoots(tls.ca),
         cert: tls.cert,
         key: tls.key,
@@ -208,6 +215,14 @@ export function classify(err: unknown): TransportFailure {
   if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') return new TransportFailure('tls-expired', msg, err);
   if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number|packet length too long|http request/i.test(msg)) {
     return new TransportFailure('http-to-https', 'server gave HTTP response to HTTPS client', err);
+  }
+  // The server's alert is all a client sees of a failed mutual-TLS check (alerts 42 and 116).
+  if (/ALERT_(BAD_CERTIFICATE|CERTIFICATE_REQUIRED)$/.test(code) || /alert (bad certificate|certificate required)/i.test(msg)) {
+    return new TransportFailure(
+      'tls-other',
+      'the registry requires a client certificate and none was sent or it was refused: put client.cert and client.key (signed by a CA the registry trusts) in its certs.d directory',
+      err,
+    );
   }
   if (code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS') || /certificate|ssl|tls/i.test(code)) {
     return new TransportFailure('tls-other', msg, err);
