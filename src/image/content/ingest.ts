@@ -1,0 +1,196 @@
+// Writing one blob: bytes go to a temp file in ingest/ while being hashed; commit checks size and
+// digest, then fsyncs, makes the file read-only and renames it into blobs/<alg>/<hex>, then fsyncs
+// the directory (the order containerd's local store uses). A blob therefore appears under blobs/
+// only complete and verified, whenever the process dies. The writer holds the blob's lock file
+// from creation until it is committed or aborted, which is what other writers wait on.
+
+import { createHash, type Hash } from 'node:crypto';
+import { mkdir, open, rename, type FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { ErrorCode, ImageError } from '../errors.ts';
+import { blobRelativePath, type StoreDigest } from './digest-path.ts';
+import { fsyncDir, tempName, unlinkIfExists } from './fs-atomic.ts';
+import type { LayoutPaths } from './layout.ts';
+import type { FileLock } from './lock.ts';
+import type { CommittedBlob } from './types.ts';
+import { abortedError } from './wait.ts';
+
+/** Base name of a blob's lock and temp files in ingest/: `<alg>-<hex>`. */
+export function ingestBase(digest: StoreDigest): string {
+  return `${digest.algorithm}-${digest.hex}`;
+}
+
+export function blobLockPath(paths: LayoutPaths, digest: StoreDigest): string {
+  return join(paths.ingest, `${ingestBase(digest)}.lock`);
+}
+
+export interface BlobWriterInit {
+  paths: LayoutPaths;
+  digest: StoreDigest;
+  size: number | undefined;
+  lock: FileLock;
+  signal?: AbortSignal | undefined;
+  /** Called once, after the writer committed or aborted and released its lock. */
+  onClose: () => void;
+}
+
+type State = 'open' | 'committed' | 'aborted';
+
+/**
+ * Writes one blob. Call `commit()` or `abort()` exactly once when done (use try/finally): until
+ * then the blob's lock is held and other writers of the same digest wait. Any error from `write`
+ * or `commit` aborts the writer (the temp file is removed and the lock released).
+ */
+export class BlobWriter {
+  readonly existing = false as const;
+  readonly digest: string;
+  /** The expected size, when the descriptor gave one. */
+  readonly size: number | undefined;
+  readonly #init: BlobWriterInit;
+  readonly #handle: FileHandle;
+  readonly #tempPath: string;
+  readonly #hash: Hash;
+  #offset = 0;
+  #state: State = 'open';
+  #queue: Promise<unknown> = Promise.resolve();
+  #onAbort: (() => void) | undefined;
+
+  private constructor(init: BlobWriterInit, handle: FileHandle, tempPath: string) {
+    this.#init = init;
+    this.digest = init.digest.digest;
+    this.size = init.size;
+    this.#handle = handle;
+    this.#tempPath = tempPath;
+    this.#hash = createHash(init.digest.algorithm);
+    const signal = init.signal;
+    if (signal !== undefined) {
+      this.#onAbort = () => void this.abort().catch(() => {});
+      signal.addEventListener('abort', this.#onAbort, { once: true });
+    }
+  }
+
+  static async create(init: BlobWriterInit): Promise<BlobWriter> {
+    const tempPath = tempName(init.paths.ingest, ingestBase(init.digest), 'part');
+    const handle = await open(tempPath, 'wx', 0o644);
+    const writer = new BlobWriter(init, handle, tempPath);
+    // A signal that fired before the listener was added never fires again.
+    if (init.signal?.aborted) {
+      await writer.abort();
+      throw abortedError(init.signal, `blob ${writer.digest}`);
+    }
+    return writer;
+  }
+
+  /** Bytes written so far: resume a broken download from here (HTTP `Range: bytes=<offset>-`). */
+  get offset(): number {
+    return this.#offset;
+  }
+
+  write(chunk: Uint8Array): Promise<void> {
+    return this.#run(async () => {
+      const size = this.size;
+      if (size !== undefined && this.#offset + chunk.byteLength > size) {
+        throw new ImageError(
+          ErrorCode.SizeLimit,
+          `blob ${this.digest}: more than the expected ${size} bytes (${this.#offset + chunk.byteLength} received)`,
+        );
+      }
+      this.#hash.update(chunk);
+      let done = 0;
+      while (done < chunk.byteLength) {
+        const { bytesWritten } = await this.#handle.write(chunk, done, chunk.byteLength - done, null);
+        done += bytesWritten;
+      }
+      this.#offset += chunk.byteLength;
+    });
+  }
+
+  commit(): Promise<CommittedBlob> {
+    return this.#run(async () => {
+      const { digest, paths } = this.#init;
+      const size = this.size;
+      if (size !== undefined && this.#offset !== size) {
+        throw new ImageError(
+          ErrorCode.DigestMismatch,
+          `blob ${this.digest}: received ${this.#offset} bytes, expected ${size}`,
+          // A short body is usually a dropped connection: fetching again may succeed.
+          { temporary: this.#offset < size },
+        );
+      }
+      const actual = `${digest.algorithm}:${this.#hash.digest('hex')}`;
+      if (actual !== this.digest) {
+        throw new ImageError(
+          ErrorCode.DigestMismatch,
+          `blob ${this.digest}: content has digest ${actual} (${this.#offset} bytes), expected ${this.digest}`,
+        );
+      }
+      // Read-only before it becomes visible: a stored blob is never opened for writing again.
+      await this.#handle.chmod(0o444);
+      await this.#handle.sync();
+      await this.#handle.close();
+      const target = join(paths.root, blobRelativePath(digest));
+      await mkdir(dirname(target), { recursive: true });
+      await rename(this.#tempPath, target);
+      this.#state = 'committed';
+      // Past the rename the blob is in place and cannot be taken back. A failed directory fsync
+      // or lock release only costs durability across a power loss (the blob may vanish, never
+      // appear corrupt) or a stale lock file (waiters check for the blob first), so the commit
+      // is not reported as failed.
+      await fsyncDir(dirname(target)).catch(() => {});
+      await this.#close().catch(() => {});
+      return { digest: this.digest, size: this.#offset };
+    });
+  }
+
+  /** Discards the temp file and releases the lock. Idempotent; a no-op after commit. */
+  abort(): Promise<void> {
+    const result = this.#queue.then(() => this.#discard());
+    this.#queue = result.catch(() => {});
+    return result;
+  }
+
+  #run<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.#queue.then(async () => {
+      this.#assertOpen();
+      try {
+        return await fn();
+      } catch (err) {
+        if (this.#state === 'open') await this.#discard().catch(() => {});
+        throw err;
+      }
+    });
+    this.#queue = result.catch(() => {});
+    return result;
+  }
+
+  #assertOpen(): void {
+    if (this.#state === 'committed') {
+      throw new ImageError(ErrorCode.InvalidArgument, `blob ${this.digest}: writer already committed`);
+    }
+    if (this.#state === 'aborted') {
+      const signal = this.#init.signal;
+      if (signal?.aborted) throw abortedError(signal, `blob ${this.digest}`);
+      throw new ImageError(ErrorCode.Aborted, `blob ${this.digest}: writer was aborted`);
+    }
+  }
+
+  async #discard(): Promise<void> {
+    if (this.#state !== 'open') return;
+    this.#state = 'aborted';
+    try {
+      await this.#handle.close().catch(() => {});
+      await unlinkIfExists(this.#tempPath);
+    } finally {
+      await this.#close();
+    }
+  }
+
+  async #close(): Promise<void> {
+    if (this.#onAbort !== undefined) this.#init.signal?.removeEventListener('abort', this.#onAbort);
+    try {
+      await this.#init.lock.release();
+    } finally {
+      this.#init.onClose();
+    }
+  }
+}
