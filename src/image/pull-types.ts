@@ -20,6 +20,7 @@ export interface PullStore {
   resolve(ref: string): Promise<(Descriptor & { annotations?: Record<string, string> }) | undefined>;
   recordPull(digest: string, info: { ref: string; size: number; layers?: readonly string[]; credentialFingerprint: string; insecureSources?: readonly string[] }): Promise<unknown>;
   touch(digest: string): Promise<unknown>;
+  getRecord(digest: string): Promise<{ credentialFingerprints: Record<string, string[]>; insecureSources: string[] } | undefined>;
 }
 
 export interface LayerUnpackRequest {

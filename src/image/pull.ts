@@ -142,11 +142,18 @@ export async function pull(image: string | Reference, options: PullOptions): Pro
     await store.writeBlob(top.bytes, { digest: top.descriptor.digest, mediaType: topManifest.mediaType });
   }
   const tagChanged = alreadyTagged?.digest !== manifestDesc.digest;
-  const annotations: Record<string, string> = topManifest.kind === 'index' ? { [INDEX_DIGEST_ANNOTATION]: top.descriptor.digest } : {};
-  await store.tag(name, { ...manifestDesc, ...(platform ? { platform } : {}) }, annotations);
   const insecure = top.insecure || platformManifest.insecure ? [ref.registry] : [];
-  const size = manifestDesc.size + manifest.config.size + manifest.layers.reduce((n, l) => n + l.size, 0);
-  await store.recordPull(manifestDesc.digest, { ref: name, size, layers: manifest.layers.map((l) => l.digest), credentialFingerprint: fingerprint, insecureSources: insecure });
+  const record = tagChanged || downloaded ? undefined : await store.getRecord(manifestDesc.digest);
+  const known = record?.credentialFingerprints[name]?.includes(fingerprint) === true && insecure.every((h) => record.insecureSources.includes(h));
+  if (known) {
+    // Nothing new to write: an unchanged image re-checked with a credential already on record.
+    await store.touch(manifestDesc.digest);
+  } else {
+    const annotations: Record<string, string> = topManifest.kind === 'index' ? { [INDEX_DIGEST_ANNOTATION]: top.descriptor.digest } : {};
+    await store.tag(name, { ...manifestDesc, ...(platform ? { platform } : {}) }, annotations);
+    const size = manifestDesc.size + manifest.config.size + manifest.layers.reduce((n, l) => n + l.size, 0);
+    await store.recordPull(manifestDesc.digest, { ref: name, size, layers: manifest.layers.map((l) => l.digest), credentialFingerprint: fingerprint, insecureSources: insecure });
+  }
   const result = await finish(
     { manifestDigest: manifestDesc.digest, digest: top.descriptor.digest, manifest, diffIds, platform, fingerprint, insecure },
     ref,

@@ -1,0 +1,54 @@
+// The `ferry` command. Each subcommand lives in its own file; this one only dispatches and
+// turns errors into a message and an exit code.
+import { isImageError } from '../image/index.ts';
+import { imagesCommand, pruneCommand, rmiCommand } from './images-command.ts';
+import { pullCommand } from './pull-command.ts';
+import { UsageError } from './usage.ts';
+
+const HELP = `Usage: ferry <command> [options]
+
+Commands:
+  pull IMAGE      pull an image into the content store (see ferry pull --help)
+  images          list pulled images
+  rmi IMAGE...    remove image references
+  prune           remove blobs and snapshots no image references
+
+Global: --data-dir DIR (default $FERRY_DATA_DIR, else ~/.local/share/ferry)
+`;
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  pull: pullCommand,
+  images: imagesCommand,
+  rmi: rmiCommand,
+  prune: pruneCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(HELP);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    process.stderr.write(`ferry: unknown command "${name}"\n\n${HELP}`);
+    return 2;
+  }
+  try {
+    return await command(rest);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`ferry ${name}: ${err.message}\n`);
+      return 2;
+    }
+    if (isImageError(err)) {
+      process.stderr.write(`ferry ${name}: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+if (import.meta.main) {
+  process.exitCode = await main(process.argv.slice(2));
+}

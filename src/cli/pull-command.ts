@@ -1,0 +1,84 @@
+// `ferry pull IMAGE`: fetch, verify and store an image (and with --unpack, its snapshots).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { closeIdleConnections, parseHostList, parsePlatform, parseReference, pull } from '../image/index.ts';
+import { credentialsFor } from './credentials.ts';
+import { defaultDataDir } from './data-dir.ts';
+import { ProgressPrinter } from './progress.ts';
+import { openStores } from './stores.ts';
+import { parse, UsageError } from './usage.ts';
+
+const HELP = `Usage: ferry pull IMAGE [options]
+
+  --data-dir DIR        where images are stored (default $FERRY_DATA_DIR, else ~/.local/share/ferry)
+  --auth-file FILE      credentials: a docker config.json, a .dockerconfigjson, or a Kubernetes
+                        Secret manifest of that type (repeatable; default ~/.docker/config.json)
+  --plain-http HOSTS    registries to reach over plain HTTP (comma list of host or host:port; repeatable)
+  --insecure HOSTS      registries whose TLS certificate is not verified (comma list; repeatable)
+  --certs-dir DIR       containerd-style certs.d directory (default DIR/certs.d when it exists)
+  --platform OS/ARCH    platform to pull from a multi-platform image (default: this machine's)
+  --pull-policy POLICY  Always (default: ask the registry for the tag's digest) or IfNotPresent
+  --unpack              also unpack the layers into snapshots
+  --json                print one JSON object with the result instead of progress
+`;
+
+export async function pullCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    'data-dir': { type: 'string' },
+    'auth-file': { type: 'string', multiple: true },
+    'plain-http': { type: 'string', multiple: true },
+    insecure: { type: 'string', multiple: true },
+    'certs-dir': { type: 'string' },
+    platform: { type: 'string' },
+    'pull-policy': { type: 'string' },
+    unpack: { type: 'boolean' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError(`expected exactly one IMAGE, got ${positionals.length}\n\n${HELP}`);
+  const policy = values['pull-policy'] ?? 'Always';
+  if (policy !== 'Always' && policy !== 'IfNotPresent') throw new UsageError(`--pull-policy must be Always or IfNotPresent, not "${policy}"`);
+
+  const ref = parseReference(positionals[0] as string);
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const certsDir = values['certs-dir'] ?? (existsSync(join(dataDir, 'certs.d')) ? join(dataDir, 'certs.d') : undefined);
+  const { store, snapshots } = await openStores(dataDir);
+  const printer = values.json ? undefined : new ProgressPrinter(process.stdout);
+  try {
+    const result = await pull(ref, {
+      store,
+      snapshots: values.unpack ? snapshots : undefined,
+      credentials: await credentialsFor(ref, values['auth-file'] ?? []),
+      settings: {
+        plainHttp: parseHostList(values['plain-http'], '--plain-http'),
+        insecure: parseHostList(values.insecure, '--insecure'),
+        certsDir,
+      },
+      platform: values.platform === undefined ? undefined : parsePlatform(values.platform),
+      policy,
+      onEvent: printer?.onEvent,
+    });
+    if (values.json) {
+      process.stdout.write(
+        `${JSON.stringify({
+          reference: result.reference,
+          digest: result.digest,
+          manifestDigest: result.manifestDigest,
+          size: result.size,
+          platform: result.platform,
+          cached: result.cached,
+          config: result.config,
+          layers: result.layers.map((l, i) => ({ ...l, diffId: result.diffIds[i] })),
+          ...(result.chainId ? { chainId: result.chainId, lowerDirs: result.lowerDirs } : {}),
+        })}\n`,
+      );
+    }
+    return 0;
+  } finally {
+    closeIdleConnections();
+  }
+}
