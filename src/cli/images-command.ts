@@ -3,12 +3,12 @@ import { collectGarbage } from '../image/content/index.ts';
 import { chainIdsOf, parseReference } from '../image/index.ts';
 import { defaultDataDir } from './data-dir.ts';
 import { formatBytes } from './progress.ts';
-import { openStores } from './stores.ts';
+import { openContent, withSnapshots } from './stores.ts';
 import { parse, UsageError } from './usage.ts';
 
 export async function imagesCommand(args: string[]): Promise<number> {
   const { values } = parse(args, { 'data-dir': { type: 'string' }, json: { type: 'boolean' } }, false);
-  const { store } = await openStores(values['data-dir'] ?? defaultDataDir());
+  const store = await openContent(values['data-dir'] ?? defaultDataDir());
   const records = new Map((await store.listRecords()).map((r) => [r.digest, r]));
   const rows = (await store.list()).map((e) => {
     const ref = e.ref ?? '<none>';
@@ -28,7 +28,7 @@ export async function imagesCommand(args: string[]): Promise<number> {
 export async function rmiCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { 'data-dir': { type: 'string' } });
   if (positionals.length === 0) throw new UsageError('expected one or more IMAGE references');
-  const { store } = await openStores(values['data-dir'] ?? defaultDataDir());
+  const store = await openContent(values['data-dir'] ?? defaultDataDir());
   let failed = 0;
   for (const text of positionals) {
     const ref = parseReference(text).toString();
@@ -50,7 +50,8 @@ export async function pruneCommand(args: string[]): Promise<number> {
   const { values } = parse(args, { 'data-dir': { type: 'string' }, 'grace-seconds': { type: 'string' } }, false);
   const grace = Number(values['grace-seconds'] ?? DEFAULT_PRUNE_GRACE_SECONDS);
   if (!Number.isFinite(grace) || grace < 0) throw new UsageError('--grace-seconds must be a number of seconds, 0 or more');
-  const { store, snapshots } = await openStores(values['data-dir'] ?? defaultDataDir());
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const store = await openContent(dataDir);
   const blobs = await collectGarbage(store, { gracePeriodMs: grace * 1000 });
   // Snapshots in use are the layer chains of images still tagged.
   const keep = new Set<string>();
@@ -60,13 +61,16 @@ export async function pruneCommand(args: string[]): Promise<number> {
     const config = JSON.parse((await store.readBlob(manifest.config.digest)).toString('utf8')) as { rootfs?: { diff_ids?: string[] } };
     for (const id of chainIdsOf(config.rootfs?.diff_ids ?? [])) keep.add(id);
   }
-  let removedSnapshots = 0;
-  for (const s of await snapshots.list()) {
-    if (!keep.has(s.chainId)) {
-      await snapshots.remove(s.chainId);
-      removedSnapshots++;
+  const removedSnapshots = await withSnapshots(dataDir, async (snapshots) => {
+    let n = 0;
+    for (const s of await snapshots.list()) {
+      if (!keep.has(s.chainId)) {
+        await snapshots.remove(s.chainId);
+        n++;
+      }
     }
-  }
+    return n;
+  });
   process.stdout.write(`Removed ${blobs.removedBlobs} blobs (${formatBytes(blobs.freedBytes)}) and ${removedSnapshots} snapshots\n`);
   return 0;
 }

@@ -2,10 +2,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { closeIdleConnections, parseHostList, parsePlatform, parseReference, pull } from '../image/index.ts';
+import type { SnapshotStore } from '../image/unpack/index.ts';
 import { credentialsFor } from './credentials.ts';
 import { defaultDataDir } from './data-dir.ts';
 import { ProgressPrinter } from './progress.ts';
-import { openStores } from './stores.ts';
+import { openContent, withSnapshots } from './stores.ts';
 import { parse, UsageError } from './usage.ts';
 
 const HELP = `Usage: ferry pull IMAGE [options]
@@ -46,13 +47,14 @@ export async function pullCommand(args: string[]): Promise<number> {
   const ref = parseReference(positionals[0] as string);
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const certsDir = values['certs-dir'] ?? (existsSync(join(dataDir, 'certs.d')) ? join(dataDir, 'certs.d') : undefined);
-  const { store, snapshots } = await openStores(dataDir);
+  const store = await openContent(dataDir);
   const printer = values.json ? undefined : new ProgressPrinter(process.stdout);
-  try {
-    const result = await pull(ref, {
+  const credentials = await credentialsFor(ref, values['auth-file'] ?? []);
+  const run = (snapshots?: SnapshotStore) =>
+    pull(ref, {
       store,
-      snapshots: values.unpack ? snapshots : undefined,
-      credentials: await credentialsFor(ref, values['auth-file'] ?? []),
+      snapshots,
+      credentials,
       settings: {
         plainHttp: parseHostList(values['plain-http'], '--plain-http'),
         insecure: parseHostList(values.insecure, '--insecure'),
@@ -62,6 +64,8 @@ export async function pullCommand(args: string[]): Promise<number> {
       policy,
       onEvent: printer?.onEvent,
     });
+  try {
+    const result = values.unpack ? await withSnapshots(dataDir, run) : await run();
     if (values.json) {
       process.stdout.write(
         `${JSON.stringify({

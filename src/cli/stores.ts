@@ -3,13 +3,16 @@ import { join } from 'node:path';
 import { ContentStore } from '../image/content/index.ts';
 import { SnapshotStore } from '../image/unpack/index.ts';
 
-export interface Stores {
-  store: ContentStore;
-  snapshots: SnapshotStore;
+export function openContent(dataDir: string): Promise<ContentStore> {
+  return ContentStore.open(join(dataDir, 'content'));
 }
 
-export async function openStores(dataDir: string): Promise<Stores> {
-  const store = await ContentStore.open(join(dataDir, 'content'));
+/** Runs `fn` with the snapshot store, then stops its unpack workers so the process can exit. */
+export async function withSnapshots<T>(dataDir: string, fn: (s: SnapshotStore) => Promise<T>): Promise<T> {
   const snapshots = await SnapshotStore.open(join(dataDir, 'snapshots'));
-  return { store, snapshots };
+  try {
+    return await fn(snapshots);
+  } finally {
+    await snapshots.close();
+  }
 }
