@@ -37,6 +37,8 @@ export interface PullSnapshots {
   has(chainId: string): Promise<boolean> | boolean;
   unpackLayer(req: LayerUnpackRequest): Promise<unknown>;
   lowerDirs(chainId: string): Promise<string[]> | string[];
+  /** Start unpack workers now, so their start-up overlaps the download. */
+  warmUp?(): void;
 }
 
 export type PullEvent =
