@@ -1,8 +1,6 @@
 // The `ferry` command. Each subcommand lives in its own file; this one only dispatches and
 // turns errors into a message and an exit code.
-import { isImageError } from '../image/index.ts';
-import { imagesCommand, pruneCommand, rmiCommand } from './images-command.ts';
-import { pullCommand } from './pull-command.ts';
+import { isImageError } from '../image/errors.ts';
 import { UsageError } from './usage.ts';
 
 const HELP = `Usage: ferry <command> [options]
@@ -16,11 +14,12 @@ Commands:
 Global: --data-dir DIR (default $FERRY_DATA_DIR, else ~/.local/share/ferry)
 `;
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
-  pull: pullCommand,
-  images: imagesCommand,
-  rmi: rmiCommand,
-  prune: pruneCommand,
+// Loaded on demand: a command start pays only for the modules that command uses.
+const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<number>>> = {
+  pull: async () => (await import('./pull-command.ts')).pullCommand,
+  images: async () => (await import('./images-command.ts')).imagesCommand,
+  rmi: async () => (await import('./images-command.ts')).rmiCommand,
+  prune: async () => (await import('./images-command.ts')).pruneCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -29,13 +28,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS[name];
-  if (command === undefined) {
+  const load = COMMANDS[name];
+  if (load === undefined) {
     process.stderr.write(`ferry: unknown command "${name}"\n\n${HELP}`);
     return 2;
   }
   try {
-    return await command(rest);
+    return await (await load())(rest);
   } catch (err) {
     if (err instanceof UsageError) {
       process.stderr.write(`ferry ${name}: ${err.message}\n`);

@@ -6,7 +6,6 @@
 
 import { Buffer } from 'node:buffer';
 import { open } from 'node:fs/promises';
-import { parseDocument } from 'yaml';
 import { ErrorCode, ImageError } from './errors.ts';
 
 /** The API server caps a Secret at 1 MiB; no legitimate auth file is larger. */
@@ -31,7 +30,7 @@ export async function loadAuthFile(path: string): Promise<Record<string, unknown
   const text = (await readLimited(path, label)).replace(/^\uFEFF/, '');
   if (text.trim() === '') throw fail('is empty; expected a docker config.json or a Kubernetes Secret');
 
-  const doc = parseJsonOrYaml(text, (problem) => fail(`is neither valid JSON nor valid YAML: ${problem}`));
+  const doc = await parseJsonOrYaml(text, (problem) => fail(`is neither valid JSON nor valid YAML: ${problem}`));
   if (!isObject(doc)) {
     throw fail(`must hold an object (a docker config.json or a Kubernetes Secret), not ${describeType(doc)}`);
   }
@@ -128,12 +127,14 @@ function readError(err: unknown, label: string): ImageError {
   return new ImageError(ErrorCode.InvalidArgument, `${label} ${reason}`, { cause: err });
 }
 
-function parseJsonOrYaml(text: string, fail: (problem: string) => ImageError): unknown {
+async function parseJsonOrYaml(text: string, fail: (problem: string) => ImageError): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch {
     // Not JSON: YAML 1.2 is a superset, so it also gives a position for broken JSON.
   }
+  // Loaded only for YAML files: most auth files are JSON, and every command start pays for imports.
+  const { parseDocument } = await import('yaml');
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   const error = doc.errors[0];
   if (error !== undefined) {
