@@ -4,13 +4,13 @@
 // only complete and verified, whenever the process dies. The writer holds the blob's lock file
 // from creation until it is committed or aborted, which is what other writers wait on.
 
-import { createHash, type Hash } from 'node:crypto';
 import { mkdir, open, rename, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ErrorCode, ImageError } from '../errors.ts';
 import { blobRelativePath, type StoreDigest } from './digest-path.ts';
 import { fsyncDir, tempName, unlinkIfExists } from './fs-atomic.ts';
 import type { LayoutPaths } from './layout.ts';
+import { WorkerHashWriter } from './hash-writer.ts';
 import type { FileLock } from './lock.ts';
 import type { CommittedBlob } from './types.ts';
 import { abortedError } from './wait.ts';
@@ -49,7 +49,7 @@ export class BlobWriter {
   readonly #init: BlobWriterInit;
   readonly #handle: FileHandle;
   readonly #tempPath: string;
-  readonly #hash: Hash;
+  readonly #hash: WorkerHashWriter;
   #offset = 0;
   #state: State = 'open';
   #queue: Promise<unknown> = Promise.resolve();
@@ -61,7 +61,7 @@ export class BlobWriter {
     this.size = init.size;
     this.#handle = handle;
     this.#tempPath = tempPath;
-    this.#hash = createHash(init.digest.algorithm);
+    this.#hash = new WorkerHashWriter(init.digest.algorithm);
     const signal = init.signal;
     if (signal !== undefined) {
       this.#onAbort = () => void this.abort().catch(() => {});
@@ -95,12 +95,7 @@ export class BlobWriter {
           `blob ${this.digest}: more than the expected ${size} bytes (${this.#offset + chunk.byteLength} received)`,
         );
       }
-      this.#hash.update(chunk);
-      let done = 0;
-      while (done < chunk.byteLength) {
-        const { bytesWritten } = await this.#handle.write(chunk, done, chunk.byteLength - done, null);
-        done += bytesWritten;
-      }
+      await this.#hash.write(this.#handle.fd, chunk);
       this.#offset += chunk.byteLength;
     });
   }
@@ -117,7 +112,7 @@ export class BlobWriter {
           { temporary: this.#offset < size },
         );
       }
-      const actual = `${digest.algorithm}:${this.#hash.digest('hex')}`;
+      const actual = `${digest.algorithm}:${await this.#hash.digestHex()}`;
       if (actual !== this.digest) {
         throw new ImageError(
           ErrorCode.DigestMismatch,
@@ -177,6 +172,7 @@ export class BlobWriter {
   async #discard(): Promise<void> {
     if (this.#state !== 'open') return;
     this.#state = 'aborted';
+    await this.#hash.drop();
     try {
       await this.#handle.close().catch(() => {});
       await unlinkIfExists(this.#tempPath);

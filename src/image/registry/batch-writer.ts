@@ -61,7 +61,8 @@ export class BatchWriter {
     if (free !== undefined) return free;
     if (this.#allocated < BUFFERS) {
       this.#allocated++;
-      return Buffer.allocUnsafe(BATCH_BYTES);
+      // Shared memory: the content store hashes and writes in a worker, which then reads it without a copy.
+      return Buffer.from(new SharedArrayBuffer(BATCH_BYTES));
     }
     await this.#settleOldest();
     return this.#take();
