@@ -5,23 +5,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ContentStore } from '../src/image/content/index.ts';
-import { ErrorCode, ImageError, pull, type PullOptions } from '../src/image/index.ts';
+import { ErrorCode, pull, type PullOptions } from '../src/image/index.ts';
+import { rejects } from './fixtures/endpoint-helpers.ts';
 import { makeTempDir, removeTempDir, run } from './fixtures/cleanup.ts';
 import { faults, startFaultProxy, type FaultProxy } from './fixtures/fault-proxy.ts';
 import { busyboxLikeImage, multiArchImage, publishImage, randomImage, type BuiltImage, type BuiltIndex } from './fixtures/images.ts';
 import { startRegistry, type RunningRegistry } from './fixtures/registry.ts';
-
-async function rejects(p: Promise<unknown>, code: string, ...fragments: string[]): Promise<ImageError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof ImageError, `expected ImageError, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    for (const f of fragments) assert.ok(err.message.includes(f), `"${err.message}" should mention "${f}"`);
-    return err;
-  }
-  assert.fail(`expected ${code}`);
-}
 
 const blobGets = (proxy: FaultProxy): string[] => proxy.requests().filter((r) => r.method === 'GET' && r.path.includes('/blobs/')).map((r) => r.path);
 

@@ -1,52 +1,21 @@
 // The registry client against real registries (CNCF distribution) on loopback: each auth
 // scheme, TLS trust, redirects, and faults injected by a proxy.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ErrorCode, ImageError, RegistryClient, resolveEndpoints, type BlobSink, type Credential, type RegistrySettings } from '../src/image/index.ts';
+import { ErrorCode, type Credential, type RegistryClient, type RegistrySettings } from '../src/image/index.ts';
+import { client as endpointClient, MemorySink, rejects } from './fixtures/endpoint-helpers.ts';
 import { makeTempDir, removeTempDir } from './fixtures/cleanup.ts';
 import { faults, startFaultProxy } from './fixtures/fault-proxy.ts';
 import { publishImage, randomImage, type BuiltImage } from './fixtures/images.ts';
 import { startRedirectHost } from './fixtures/redirect-host.ts';
 import { startRegistry, type RunningRegistry } from './fixtures/registry.ts';
 
-class MemorySink implements BlobSink {
-  chunks: Buffer[] = [];
-  offset = 0;
-  async write(chunk: Buffer): Promise<void> {
-    this.chunks.push(Buffer.from(chunk));
-    this.offset += chunk.length;
-  }
-  digest(): string {
-    return `sha256:${createHash('sha256').update(Buffer.concat(this.chunks)).digest('hex')}`;
-  }
-}
-
-async function client(host: string, repo: string, settings: RegistrySettings, credential?: Credential): Promise<RegistryClient> {
-  return new RegistryClient({
-    registry: host,
-    repository: repo,
-    image: `${host}/${repo}`,
-    endpoints: await resolveEndpoints(host, settings),
-    credential,
-    certsDir: settings.certsDir,
-    retry: { attempts: 4, baseDelayMs: 20, maxDelayMs: 100, maxRetryAfterMs: 1500 },
-  });
-}
-
-async function rejects(p: Promise<unknown>, code: string, ...fragments: string[]): Promise<ImageError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof ImageError, `expected ImageError, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    for (const f of fragments) assert.ok(err.message.includes(f), `"${err.message}" should mention "${f}"`);
-    return err;
-  }
-  assert.fail(`expected ${code}`);
-}
+// Enough attempts for the fault tests (two 503s, then a 429), with short delays.
+const RETRY = { attempts: 4, baseDelayMs: 20, maxDelayMs: 100, maxRetryAfterMs: 1500 };
+const client = (host: string, repo: string, settings: RegistrySettings, credential?: Credential): Promise<RegistryClient> =>
+  endpointClient(host, repo, settings, credential, RETRY);
 
 describe('plain HTTP registry, anonymous', () => {
   let reg: RunningRegistry;

@@ -4,7 +4,11 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { dockerConfigCredentials, Keyring, loadAuthFile, type Credential, type Reference } from '../image/index.ts';
+import { loadAuthFile } from '../image/auth-file.ts';
+import type { Credential } from '../image/credential.ts';
+import { dockerConfigCredentials } from '../image/credential-helpers.ts';
+import { Keyring } from '../image/keyring.ts';
+import type { Reference } from '../image/reference.ts';
 
 export async function credentialsFor(ref: Reference, authFiles: string[], env: NodeJS.ProcessEnv = process.env): Promise<Credential[]> {
   if (authFiles.length > 0) {

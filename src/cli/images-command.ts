@@ -1,6 +1,7 @@
 // `ferry images`, `ferry rmi`, `ferry prune`: look after what `ferry pull` stored.
 import { collectGarbage } from '../image/content/index.ts';
-import { chainIdsOf, parseReference } from '../image/index.ts';
+import { chainIdsOf } from '../image/pull.ts';
+import { parseReference } from '../image/reference.ts';
 import { defaultDataDir } from './data-dir.ts';
 import { formatBytes } from './progress.ts';
 import { openContent, withSnapshots } from './stores.ts';

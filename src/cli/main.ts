@@ -49,5 +49,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (import.meta.main) {
+  // bin/ferry.js does this before loading anything; run directly, the commands still benefit.
+  (await import('node:module')).enableCompileCache?.();
   process.exitCode = await main(process.argv.slice(2));
 }

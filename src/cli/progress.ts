@@ -1,7 +1,7 @@
 // Pull progress for people: per-layer bars redrawn in place on a terminal, like `docker pull`;
 // plain lines (one per state change) when the output is a file or pipe.
 import type { Writable } from 'node:stream';
-import type { PullEvent } from '../image/index.ts';
+import type { PullEvent } from '../image/pull-types.ts';
 
 interface Row {
   id: string;

@@ -1,7 +1,11 @@
 // `ferry pull IMAGE`: fetch, verify and store an image (and with --unpack, its snapshots).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { closeIdleConnections, parseHostList, parsePlatform, parseReference, pull } from '../image/index.ts';
+import { pull } from '../image/pull.ts';
+import { parseReference } from '../image/reference.ts';
+import { parseHostList } from '../image/registry/host-list.ts';
+import { closeIdleConnections } from '../image/registry/http.ts';
+import { parsePlatform } from '../image/registry/manifest.ts';
 import type { SnapshotStore } from '../image/unpack/index.ts';
 import { credentialsFor } from './credentials.ts';
 import { defaultDataDir } from './data-dir.ts';

@@ -17,3 +17,7 @@ export * from './credential.ts';
 export * from './keyring.ts';
 export * from './auth-file.ts';
 export * from './credential-helpers.ts';
+export { ContentStore, collectGarbage } from './content/index.ts';
+export type { GcOptions, GcResult, ImageRecord, IndexEntry } from './content/index.ts';
+export { SnapshotStore } from './unpack/index.ts';
+export type { SnapshotInfo, UnpackLimits } from './unpack/index.ts';
