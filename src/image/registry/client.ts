@@ -10,7 +10,7 @@ import { readBody } from './body.ts';
 import { statusError, type ErrorContext } from './error-map.ts';
 import { exchange, type ExchangeContext } from './exchange.ts';
 import type { RegistryEndpoint } from './hosts.ts';
-import { TransportFailure, classify } from './http.ts';
+import { classify } from './http.ts';
 import { BatchWriter } from './batch-writer.ts';
 import { MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, type Descriptor } from './manifest.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.ts';
@@ -212,4 +212,3 @@ async function pump(body: AsyncIterable<unknown>, sink: BlobSink, skip: number, 
   }
 }
 
-export { TransportFailure };

@@ -91,8 +91,3 @@ export function statusError(status: number, bodyText: string, ctx: ErrorContext,
   }
   return new ImageError(ErrorCode.RegistryProtocol, `pulling ${ctx.image}: registry ${ctx.host} answered HTTP ${status} for ${what} ${ref}${detail ? ` (${detail})` : ''}`, opts);
 }
-
-/** A URL fit for a message: no user info, no query string (signed URLs carry secrets there). */
-export function safeUrl(u: URL): string {
-  return `${u.protocol}//${u.host}${u.pathname}`;
-}
