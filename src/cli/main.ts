@@ -50,6 +50,7 @@ export async function main(argv: string[]): Promise<number> {
 
 if (import.meta.main) {
   // bin/ferry.js does this before loading anything; run directly, the commands still benefit.
-  (await import('node:module')).enableCompileCache?.();
+  const cache = (await import('node:module')).enableCompileCache?.();
+  if (cache?.directory && !process.env.NODE_COMPILE_CACHE) process.env.NODE_COMPILE_CACHE = cache.directory;
   process.exitCode = await main(process.argv.slice(2));
 }

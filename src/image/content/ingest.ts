@@ -10,6 +10,7 @@ import { ErrorCode, ImageError } from '../errors.ts';
 import { blobRelativePath, type StoreDigest } from './digest-path.ts';
 import { fsyncDir, tempName, unlinkIfExists } from './fs-atomic.ts';
 import type { LayoutPaths } from './layout.ts';
+import { createHash, type Hash } from 'node:crypto';
 import { WorkerHashWriter } from './hash-writer.ts';
 import type { FileLock } from './lock.ts';
 import type { CommittedBlob } from './types.ts';
@@ -36,6 +37,9 @@ export interface BlobWriterInit {
 
 type State = 'open' | 'committed' | 'aborted';
 
+// Below this a blob is hashed in this thread (see BlobWriter).
+const WORKER_MIN_BYTES = 1 << 20;
+
 /**
  * Writes one blob. Call `commit()` or `abort()` exactly once when done (use try/finally): until
  * then the blob's lock is held and other writers of the same digest wait. Any error from `write`
@@ -49,7 +53,10 @@ export class BlobWriter {
   readonly #init: BlobWriterInit;
   readonly #handle: FileHandle;
   readonly #tempPath: string;
-  readonly #hash: WorkerHashWriter;
+  // Large blobs are hashed and written in a worker thread; small ones (configs, manifests,
+  // tiny layers) here, where that costs less than a round trip to the worker or its start.
+  readonly #hash: WorkerHashWriter | undefined;
+  readonly #localHash: Hash | undefined;
   #offset = 0;
   #state: State = 'open';
   #queue: Promise<unknown> = Promise.resolve();
@@ -61,7 +68,8 @@ export class BlobWriter {
     this.size = init.size;
     this.#handle = handle;
     this.#tempPath = tempPath;
-    this.#hash = new WorkerHashWriter(init.digest.algorithm);
+    if ((init.size ?? 0) >= WORKER_MIN_BYTES) this.#hash = new WorkerHashWriter(init.digest.algorithm);
+    else this.#localHash = createHash(init.digest.algorithm);
     const signal = init.signal;
     if (signal !== undefined) {
       this.#onAbort = () => void this.abort().catch(() => {});
@@ -95,7 +103,13 @@ export class BlobWriter {
           `blob ${this.digest}: more than the expected ${size} bytes (${this.#offset + chunk.byteLength} received)`,
         );
       }
-      await this.#hash.write(this.#handle.fd, chunk);
+      if (this.#hash !== undefined) {
+        await this.#hash.write(this.#handle.fd, chunk);
+      } else {
+        this.#localHash?.update(chunk);
+        let done = 0;
+        while (done < chunk.byteLength) done += (await this.#handle.write(chunk, done, chunk.byteLength - done, null)).bytesWritten;
+      }
       this.#offset += chunk.byteLength;
     });
   }
@@ -112,7 +126,8 @@ export class BlobWriter {
           { temporary: this.#offset < size },
         );
       }
-      const actual = `${digest.algorithm}:${await this.#hash.digestHex()}`;
+      const hex = this.#hash !== undefined ? await this.#hash.digestHex() : (this.#localHash?.digest('hex') ?? '');
+      const actual = `${digest.algorithm}:${hex}`;
       if (actual !== this.digest) {
         throw new ImageError(
           ErrorCode.DigestMismatch,
@@ -172,7 +187,7 @@ export class BlobWriter {
   async #discard(): Promise<void> {
     if (this.#state !== 'open') return;
     this.#state = 'aborted';
-    await this.#hash.drop();
+    await this.#hash?.drop();
     try {
       await this.#handle.close().catch(() => {});
       await unlinkIfExists(this.#tempPath);
