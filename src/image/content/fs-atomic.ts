@@ -4,7 +4,8 @@
 // `<base>.<pid>-<random>.<kind>` so that stale-file cleanup can tell who wrote them.
 
 import { randomBytes } from 'node:crypto';
-import { link, open, rename, unlink } from 'node:fs/promises';
+import { link, lstat, open, rename, unlink } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 export type TempKind = 'tmp' | 'part' | 'stale';
@@ -109,4 +110,14 @@ export async function createFileExclusive(
   }
   if (created && durable) await fsyncDir(dirname(target));
   return created;
+}
+
+/** lstat, or undefined when the path is gone (a concurrent GC or commit may remove it). */
+export async function lstatIfExists(path: string): Promise<Stats | undefined> {
+  try {
+    return await lstat(path);
+  } catch (err) {
+    if (errorCode(err) === 'ENOENT') return undefined;
+    throw err;
+  }
 }

@@ -8,11 +8,11 @@
 // ctime), so blobs a concurrent writer is committing, and the layers of a pull that has not tagged
 // its image yet, are kept as long as that pull takes less than the grace period.
 
-import { lstat, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isStoreAlgorithm, isValidHex, tryParseStoreDigest } from './digest-path.ts';
 import { childrenOf } from './children.ts';
-import { errorCode, unlinkIfExists } from './fs-atomic.ts';
+import { lstatIfExists, unlinkIfExists } from './fs-atomic.ts';
 import { cleanIngest } from './ingest-cleanup.ts';
 import { storeInternals, type ContentStore } from './store.ts';
 import type { Descriptor } from './types.ts';
@@ -59,13 +59,8 @@ async function sweepBlobs(blobsDir: string, marked: Set<string>, cutoff: number,
     for (const hex of await readdir(dir)) {
       if (!isValidHex(algorithm, hex) || marked.has(`${algorithm}:${hex}`)) continue;
       const path = join(dir, hex);
-      let stats;
-      try {
-        stats = await lstat(path);
-      } catch (err) {
-        if (errorCode(err) === 'ENOENT') continue;
-        throw err;
-      }
+      const stats = await lstatIfExists(path);
+      if (stats === undefined) continue;
       if (!stats.isFile() || Math.max(stats.ctimeMs, stats.mtimeMs) >= cutoff) continue;
       if (await unlinkIfExists(path)) {
         result.removedBlobs += 1;

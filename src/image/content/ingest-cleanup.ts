@@ -3,9 +3,9 @@
 // blob's lock is not held by that same live process; for other temp files, when the pid in the
 // name is dead. Lock files are broken as soon as their holder is dead (as any waiter would).
 
-import { lstat, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errorCode, parseTempName, unlinkIfExists } from './fs-atomic.ts';
+import { errorCode, lstatIfExists, parseTempName, unlinkIfExists } from './fs-atomic.ts';
 import type { LayoutPaths } from './layout.ts';
 import { breakLockIfStale, readLockState } from './lock.ts';
 import { isPidAlive } from './process-owner.ts';
@@ -47,13 +47,8 @@ export async function cleanIngest(paths: LayoutPaths, options: IngestCleanupOpti
     }
     const temp = parseTempName(name);
     if (temp === undefined) continue;
-    let stats;
-    try {
-      stats = await lstat(path);
-    } catch (err) {
-      if (errorCode(err) === 'ENOENT') continue;
-      throw err;
-    }
+    const stats = await lstatIfExists(path);
+    if (stats === undefined) continue;
     if (!stats.isFile() || now - stats.mtimeMs < minAgeMs) continue;
     const alive = temp.kind === 'part' ? await partOwnerAlive(paths, temp.base, temp.pid) : isPidAlive(temp.pid);
     if (alive) continue;
