@@ -2,22 +2,14 @@
 // (https://github.com/opencontainers/image-spec/blob/main/manifest.md, .../image-index.md,
 // Docker's image manifest v2 schema 2).
 import { ErrorCode, ImageError } from '../errors.ts';
+import { MediaType, type Descriptor, type Platform } from '../oci-types.ts';
 
-export const MediaType = {
-  OciIndex: 'application/vnd.oci.image.index.v1+json',
-  OciManifest: 'application/vnd.oci.image.manifest.v1+json',
-  OciConfig: 'application/vnd.oci.image.config.v1+json',
-  DockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-  DockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
-  DockerSchema1: 'application/vnd.docker.distribution.manifest.v1+json',
-  DockerSchema1Signed: 'application/vnd.docker.distribution.manifest.v1+prettyjws',
-  DockerConfig: 'application/vnd.docker.container.image.v1+json',
-} as const;
+export { MediaType };
 
 export const MANIFEST_ACCEPT = [
   MediaType.OciIndex,
   MediaType.OciManifest,
-  MediaType.DockerList,
+  MediaType.DockerManifestList,
   MediaType.DockerManifest,
   '*/*',
 ].join(', ');
@@ -25,20 +17,7 @@ export const MANIFEST_ACCEPT = [
 // containerd's limit: larger manifests are not images, and buffering them risks memory.
 export const MAX_MANIFEST_BYTES = 4 * 1048 * 1048;
 
-export interface Descriptor {
-  mediaType: string;
-  digest: string;
-  size: number;
-  urls?: string[];
-  annotations?: Record<string, string>;
-  platform?: Platform;
-}
-
-export interface Platform {
-  os: string;
-  architecture: string;
-  variant?: string;
-}
+export type { Descriptor, Platform };
 
 export interface ImageManifest {
   kind: 'manifest';
@@ -68,7 +47,7 @@ export function parseManifest(bytes: Buffer, contentType: string | undefined, wh
       `${where} uses Docker image manifest schema 1, which is deprecated and unsupported: re-push the image with a current Docker, Podman or skopeo`,
     );
   }
-  if (Array.isArray(doc.manifests) || type === MediaType.OciIndex || type === MediaType.DockerList) {
+  if (Array.isArray(doc.manifests) || type === MediaType.OciIndex || type === MediaType.DockerManifestList) {
     const manifests = (Array.isArray(doc.manifests) ? doc.manifests : []).map((d) => descriptor(d, where));
     return { kind: 'index', mediaType: type ?? MediaType.OciIndex, manifests };
   }
