@@ -9,6 +9,7 @@ import { parsePlatform } from '../image/registry/manifest.ts';
 import type { SnapshotStore } from '../image/unpack/index.ts';
 import { credentialsFor } from './credentials.ts';
 import { defaultDataDir } from './data-dir.ts';
+import { startGcPacer } from './gc-pacer.ts';
 import { ProgressPrinter } from './progress.ts';
 import { openContent, withSnapshots } from './stores.ts';
 import { parse, UsageError } from './usage.ts';
@@ -68,6 +69,7 @@ export async function pullCommand(args: string[]): Promise<number> {
       policy,
       onEvent: printer?.onEvent,
     });
+  const stopGcPacer = startGcPacer();
   try {
     const result = values.unpack ? await withSnapshots(dataDir, run) : await run();
     if (values.json) {
@@ -87,6 +89,7 @@ export async function pullCommand(args: string[]): Promise<number> {
     }
     return 0;
   } finally {
+    stopGcPacer();
     closeIdleConnections();
   }
 }

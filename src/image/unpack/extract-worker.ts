@@ -5,12 +5,15 @@
 
 import { parentPort } from 'node:worker_threads';
 import { isImageError } from '../errors.ts';
+import { youngGcEvery } from '../young-gc.ts';
 import { LayerWriter } from './extract-layer.ts';
 import type { WorkerRequest, WorkerResponse } from './worker-pool.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('extract-worker.ts must run in a worker thread');
 let current: { id: number; writer: LayerWriter } | null = null;
+// Each chunk arrives as a fresh copy (structured clone); see young-gc.ts.
+const received = youngGcEvery(16 << 20);
 
 port.on('message', (msg: WorkerRequest) => {
   try {
@@ -22,6 +25,7 @@ port.on('message', (msg: WorkerRequest) => {
         if (current?.id !== msg.id) return; // the job already failed; late chunks are dropped
         current.writer.push(Buffer.from(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength));
         reply({ id: msg.id, kind: 'ack' });
+        received(msg.data.byteLength);
         return;
       case 'end': {
         if (current?.id !== msg.id) return;
