@@ -11,6 +11,8 @@ export interface BlobWriter {
 }
 
 export interface PullStore {
+  /** Start background helpers (a hashing worker) while the pull resolves the image. */
+  warmUp?(): void;
   has(digest: string): Promise<boolean>;
   readBlob(digest: string, options?: { maxBytes?: number }): Promise<Buffer>;
   writeBlob(bytes: Uint8Array, options: { digest?: string; mediaType?: string }): Promise<unknown>;

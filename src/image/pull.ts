@@ -70,6 +70,7 @@ export async function pull(image: string | Reference, options: PullOptions): Pro
     }
   }
 
+  store.warmUp?.();
   options.snapshots?.warmUp?.();
   const endpoints = await resolveEndpoints(ref.registry, options.settings);
   const { client, top } = await resolveWithCredentials(ref, options, endpoints);

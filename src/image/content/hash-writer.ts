@@ -14,6 +14,11 @@ class HashWorker {
   #streams = 1;
   readonly #pending = new Map<number, Pending>();
 
+  /** Boots the worker ahead of the first large blob, so its start overlaps the manifest requests. */
+  warmUp(): void {
+    this.#start();
+  }
+
   newStream(): number {
     return this.#streams++;
   }
@@ -56,6 +61,10 @@ class HashWorker {
 }
 
 const shared = new HashWorker();
+
+export function warmUpHashWorker(): void {
+  shared.warmUp();
+}
 
 /** One blob's hash and file writes, done in the shared worker. */
 export class WorkerHashWriter {

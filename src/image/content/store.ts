@@ -12,6 +12,7 @@ import type { ReadStream } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ErrorCode, ImageError } from '../errors.ts';
+import { warmUpHashWorker } from './hash-writer.ts';
 import { missingImageBlob } from './children.ts';
 import { blobRelativePath, parseStoreDigest, type StoreDigest } from './digest-path.ts';
 import { errorCode } from './fs-atomic.ts';
@@ -79,6 +80,11 @@ export class ContentStore {
   }
 
   /** Absolute path of a blob's file (which may not exist). Throws INVALID_ARGUMENT on a bad digest. */
+  /** Starts the hashing worker now; a pull calls this before its first manifest request. */
+  warmUp(): void {
+    warmUpHashWorker();
+  }
+
   blobPath(digest: string): string {
     return join(this.root, blobRelativePath(parseStoreDigest(digest)));
   }
