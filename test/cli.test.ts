@@ -10,15 +10,17 @@ import { busyboxLikeImage, publishImage, type BuiltImage } from './fixtures/imag
 import { startRegistry, type RunningRegistry } from './fixtures/registry.ts';
 
 const FERRY = resolve(import.meta.dirname, '..', 'bin', 'ferry.js');
+const COMMAND_TIMEOUT_MS = 30_000;
 
 function ferry(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [FERRY, ...args], { env: { ...process.env, HOME: '/nonexistent' } });
+    // A command that does its work but never exits (a worker left referenced) must fail, not hang.
+    const child = spawn(process.execPath, [FERRY, ...args], { env: { ...process.env, HOME: '/nonexistent' }, timeout: COMMAND_TIMEOUT_MS });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
+    child.on('close', (code, signal) => done({ code: code ?? -1, stdout, stderr: signal ? `${stderr}\n(killed by ${signal}: did not exit)` : stderr }));
   });
 }
 

@@ -35,9 +35,7 @@ class HashWorker {
 
   #start(): Worker {
     if (this.#worker !== undefined) return this.#worker;
-    // It holds only hash states: a small heap keeps its memory small.
-    const w = new Worker(new URL('./hash-worker.ts', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 } });
-    w.unref();
+    const w = new Worker(new URL('./hash-worker.ts', import.meta.url));
     w.on('message', (reply: HashReply) => {
       const p = this.#pending.get(reply.id);
       if (p === undefined) return;
@@ -49,6 +47,9 @@ class HashWorker {
     });
     w.on('error', (err) => this.#fail(err));
     w.on('exit', () => this.#fail(new Error('blob hashing worker exited')));
+    // After the listeners: adding a 'message' listener refs the worker's port again, and an idle
+    // worker must not keep the process alive.
+    w.unref();
     this.#worker = w;
     return w;
   }
