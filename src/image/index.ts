@@ -21,3 +21,4 @@ export { ContentStore, collectGarbage } from './content/index.ts';
 export type { GcOptions, GcResult, ImageRecord, IndexEntry } from './content/index.ts';
 export { SnapshotStore } from './unpack/index.ts';
 export type { SnapshotInfo, UnpackLimits } from './unpack/index.ts';
+export { chainIds } from './chain-id.ts';

@@ -2,7 +2,7 @@
 // kubelet does), pick the platform, fetch config and layers (bounded parallelism, each blob
 // verified and stored once), tag it in the content store, record who pulled it, and optionally
 // unpack each layer into its snapshot as soon as it is stored.
-import { createHash } from 'node:crypto';
+import { chainIds } from './chain-id.ts';
 import { credentialFingerprint, describeCredential, type Credential } from './credential.ts';
 import { ErrorCode, ImageError, isImageError } from './errors.ts';
 import type { BlobWriter, PullEvent, PullSnapshots, PullStore } from './pull-types.ts';
@@ -109,20 +109,20 @@ export async function pull(image: string | Reference, options: PullOptions): Pro
   if (diffIds.length !== manifest.layers.length) {
     throw new ImageError(ErrorCode.RegistryProtocol, `${name}: the image config lists ${diffIds.length} layer diff IDs but the manifest has ${manifest.layers.length} layers; the image is malformed`);
   }
-  const chainIds = chainIdsOf(diffIds);
+  const chain = chainIds(diffIds);
 
   const unpack = async (i: number): Promise<void> => {
     const snaps = options.snapshots;
     const layer = manifest.layers[i] as Descriptor;
-    if (snaps === undefined || (await snaps.has(chainIds[i] as string))) return;
+    if (snaps === undefined || (await snaps.has(chain[i] as string))) return;
     emit({ type: 'layer', digest: layer.digest, status: 'Extracting', bytes: 0, total: layer.size });
     await snaps.unpackLayer({
       blobPath: store.blobPath(layer.digest),
       mediaType: layer.mediaType,
       diffId: diffIds[i] as string,
       layerDigest: layer.digest,
-      chainId: chainIds[i] as string,
-      parentChainId: chainIds[i - 1],
+      chainId: chain[i] as string,
+      parentChainId: chain[i - 1],
       signal,
     });
   };
@@ -202,8 +202,7 @@ async function presentImage(store: PullStore, name: string, credentials: Credent
 }
 
 async function finish(p: Present, ref: Reference, options: PullOptions, cached: boolean): Promise<PullResult> {
-  const chainIds = chainIdsOf(p.diffIds);
-  const top = chainIds[chainIds.length - 1];
+  const top = chainIds(p.diffIds).at(-1);
   const result: PullResult = {
     reference: ref.toString(),
     digest: p.digest,
@@ -273,14 +272,4 @@ async function download(client: RegistryClient, desc: Descriptor, w: BlobWriter,
     await w.abort().catch(() => {});
     throw err;
   }
-}
-
-/** OCI chain IDs (https://github.com/opencontainers/image-spec/blob/main/config.md#layer-chainid). */
-export function chainIdsOf(diffIds: string[]): string[] {
-  const out: string[] = [];
-  for (const d of diffIds) {
-    const prev = out[out.length - 1];
-    out.push(prev === undefined ? d : `sha256:${createHash('sha256').update(`${prev} ${d}`).digest('hex')}`);
-  }
-  return out;
 }

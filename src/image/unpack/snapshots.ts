@@ -8,7 +8,7 @@
 // processes the first rename wins and the loser deletes its copy. Nothing is fsynced: like podman
 // and GNU tar, a crash can leave a committed snapshot with unwritten data (run `sync` if needed).
 
-import { createHash } from 'node:crypto';
+import { chainIds } from '../chain-id.ts';
 import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, ImageError } from '../errors.ts';
@@ -62,15 +62,7 @@ export interface SnapshotStoreOptions {
   inProcessMaxBlobBytes?: number;
 }
 
-/** chainID(L1) = diffID(L1); chainID(L1..Ln) = sha256(chainID(L1..Ln-1) + " " + diffID(Ln)). */
-export function chainIds(diffIds: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const d of diffIds) {
-    const prev = out.at(-1);
-    out.push(prev === undefined ? d : `sha256:${createHash('sha256').update(`${prev} ${d}`).digest('hex')}`);
-  }
-  return out;
-}
+export { chainIds };
 
 export class SnapshotStore {
   readonly root: string;
