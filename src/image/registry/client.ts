@@ -2,8 +2,8 @@
 // https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pulling-manifests).
 // Endpoints are tried in order (mirrors from hosts.toml, then the registry itself); a mirror
 // is only asked to resolve a tag when it has the `resolve` capability.
-import { createHash } from 'node:crypto';
 import type { Credential } from '../credential.ts';
+import { sha256Digest } from '../digest.ts';
 import { ErrorCode, ImageError } from '../errors.ts';
 import { Authorizer, pullScope } from './authorizer.ts';
 import { readBody } from './body.ts';
@@ -63,7 +63,7 @@ export class RegistryClient {
   /** GET a manifest by tag or digest; with a digest, the bytes are verified against it. */
   async manifest(reference: string, signal?: AbortSignal): Promise<FetchedManifest> {
     const byDigest = reference.includes(':');
-    return this.#tryEndpoints(byDigest ? 'pull' : 'resolve', reference, async (ctx) => {
+    return this.#tryEndpoints(byDigest ? 'pull' : 'resolve', async (ctx) => {
       const res = await exchange(ctx, {
         method: 'GET',
         path: `/${this.#o.repository}/manifests/${reference}`,
@@ -74,7 +74,7 @@ export class RegistryClient {
       });
       const body = await readBody(res.body, MAX_MANIFEST_BYTES, `manifest ${reference} of ${this.#o.image}`);
       if (res.status !== 200) throw statusError(res.status, body.toString('utf8'), ctx.errorContext, 'manifest', reference);
-      const computed = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+      const computed = sha256Digest(body);
       const header = res.headers['docker-content-digest'];
       const expected = byDigest ? reference : typeof header === 'string' && header.startsWith('sha256:') ? header : computed;
       if (expected.startsWith('sha256:') && expected !== computed) {
@@ -91,7 +91,7 @@ export class RegistryClient {
 
   /** HEAD a manifest: the digest a tag points at now, for a cheap "has it changed" check. */
   async head(reference: string, signal?: AbortSignal): Promise<Descriptor | undefined> {
-    return this.#tryEndpoints('resolve', reference, async (ctx) => {
+    return this.#tryEndpoints('resolve', async (ctx) => {
       const res = await exchange(ctx, {
         method: 'HEAD',
         path: `/${this.#o.repository}/manifests/${reference}`,
@@ -110,7 +110,7 @@ export class RegistryClient {
 
   /** Streams a blob into `sink`, resuming with Range after a dropped connection. The sink verifies the digest. */
   async blob(desc: Descriptor, sink: BlobSink, signal?: AbortSignal, onProgress?: (bytes: number) => void): Promise<void> {
-    await this.#tryEndpoints('pull', desc.digest, async (ctx) => {
+    await this.#tryEndpoints('pull', async (ctx) => {
       let stalled = 0;
       while (sink.offset < desc.size || desc.size === 0) {
         const start = sink.offset;
@@ -149,7 +149,7 @@ export class RegistryClient {
     });
   }
 
-  async #tryEndpoints<T>(need: 'pull' | 'resolve', _ref: string, fn: (ctx: ExchangeContext) => Promise<T>): Promise<T> {
+  async #tryEndpoints<T>(need: 'pull' | 'resolve', fn: (ctx: ExchangeContext) => Promise<T>): Promise<T> {
     const candidates = this.#o.endpoints.filter((e) => e.capabilities[need]);
     if (candidates.length === 0) {
       throw new ImageError(ErrorCode.InvalidArgument, `pulling ${this.#o.image}: no configured host for ${this.#o.registry} has the "${need}" capability (see hosts.toml)`);
