@@ -5,13 +5,14 @@
 // https://github.com/opencontainers/image-spec/blob/v1.1.0/descriptor.md#digests
 
 import { join } from 'node:path';
+import { isDigest, parseDigest } from '../digest.ts';
 import { ErrorCode, ImageError } from '../errors.ts';
 
-const HEX_LENGTH = { sha256: 64, sha512: 128 } as const;
+// The store keeps sha256 and sha512 blobs (sha384 parses as a digest but is never stored);
+// the shape of each is the shared digest grammar's (../digest.ts).
+export const STORE_ALGORITHMS = ['sha256', 'sha512'] as const;
 
-export type StoreAlgorithm = keyof typeof HEX_LENGTH;
-
-export const STORE_ALGORITHMS: readonly StoreAlgorithm[] = ['sha256', 'sha512'];
+export type StoreAlgorithm = (typeof STORE_ALGORITHMS)[number];
 
 export interface StoreDigest {
   readonly algorithm: StoreAlgorithm;
@@ -20,25 +21,19 @@ export interface StoreDigest {
   readonly digest: string;
 }
 
-const LOWER_HEX = /^[0-9a-f]+$/;
-
 export function isStoreAlgorithm(value: string): value is StoreAlgorithm {
-  return Object.hasOwn(HEX_LENGTH, value);
+  return (STORE_ALGORITHMS as readonly string[]).includes(value);
 }
 
 /** Whether `hex` is a valid file name for a blob of `algorithm` (used when listing blobs/). */
 export function isValidHex(algorithm: StoreAlgorithm, hex: string): boolean {
-  return hex.length === HEX_LENGTH[algorithm] && LOWER_HEX.test(hex);
+  return isDigest(`${algorithm}:${hex}`);
 }
 
 export function tryParseStoreDigest(value: unknown): StoreDigest | undefined {
-  if (typeof value !== 'string') return undefined;
-  const colon = value.indexOf(':');
-  if (colon < 0) return undefined;
-  const algorithm = value.slice(0, colon);
-  const hex = value.slice(colon + 1);
-  if (!isStoreAlgorithm(algorithm) || !isValidHex(algorithm, hex)) return undefined;
-  return { algorithm, hex, digest: value };
+  if (!isDigest(value)) return undefined;
+  const { algorithm, hex } = parseDigest(value);
+  return isStoreAlgorithm(algorithm) ? { algorithm, hex, digest: value } : undefined;
 }
 
 export function parseStoreDigest(value: unknown): StoreDigest {
