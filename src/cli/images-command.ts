@@ -1,6 +1,7 @@
 // `ferry images`, `ferry rmi`, `ferry prune`: look after what `ferry pull` stored.
 import { collectGarbage } from '../image/content/index.ts';
 import { chainIds } from '../image/chain-id.ts';
+import { readDiffIds } from '../image/pull.ts';
 import { parseReference } from '../image/reference.ts';
 import { defaultDataDir } from './data-dir.ts';
 import { formatBytes } from './progress.ts';
@@ -59,8 +60,7 @@ export async function pruneCommand(args: string[]): Promise<number> {
   for (const entry of await store.list()) {
     const manifest = JSON.parse((await store.readBlob(entry.descriptor.digest)).toString('utf8')) as { config?: { digest?: string } };
     if (manifest.config?.digest === undefined || !(await store.has(manifest.config.digest))) continue;
-    const config = JSON.parse((await store.readBlob(manifest.config.digest)).toString('utf8')) as { rootfs?: { diff_ids?: string[] } };
-    for (const id of chainIds(config.rootfs?.diff_ids ?? [])) keep.add(id);
+    for (const id of chainIds(await readDiffIds(store, manifest.config.digest))) keep.add(id);
   }
   const removedSnapshots = await withSnapshots(dataDir, async (snapshots) => {
     let n = 0;

@@ -104,8 +104,7 @@ export async function pull(image: string | Reference, options: PullOptions): Pro
   };
 
   await fetchBlob(manifest.config);
-  const config = JSON.parse((await store.readBlob(manifest.config.digest, { maxBytes: MAX_CONFIG_BYTES })).toString('utf8')) as { rootfs?: { diff_ids?: unknown } };
-  const diffIds = Array.isArray(config.rootfs?.diff_ids) ? (config.rootfs.diff_ids as string[]) : [];
+  const diffIds = await readDiffIds(store, manifest.config.digest);
   if (diffIds.length !== manifest.layers.length) {
     throw new ImageError(ErrorCode.RegistryProtocol, `${name}: the image config lists ${diffIds.length} layer diff IDs but the manifest has ${manifest.layers.length} layers; the image is malformed`);
   }
@@ -184,13 +183,12 @@ async function presentImage(store: PullStore, name: string, credentials: Credent
     const manifest = parseManifest(await store.readBlob(desc.digest, { maxBytes: MAX_MANIFEST_BYTES }), desc.mediaType, name);
     if (manifest.kind !== 'manifest') return undefined;
     for (const d of [manifest.config, ...manifest.layers]) if (!(await store.has(d.digest))) return undefined;
-    const config = JSON.parse((await store.readBlob(manifest.config.digest, { maxBytes: MAX_CONFIG_BYTES })).toString('utf8')) as { rootfs?: { diff_ids?: string[] } };
     await store.touch(desc.digest);
     return {
       manifestDigest: desc.digest,
       digest: desc.annotations?.[INDEX_DIGEST_ANNOTATION] ?? desc.digest,
       manifest,
-      diffIds: config.rootfs?.diff_ids ?? [],
+      diffIds: await readDiffIds(store, manifest.config.digest),
       platform: desc.platform,
       fingerprint: credentialFingerprint(credentials?.[0]),
       insecure: [],
@@ -272,4 +270,11 @@ async function download(client: RegistryClient, desc: Descriptor, w: BlobWriter,
     await w.abort().catch(() => {});
     throw err;
   }
+}
+
+/** The layer diff IDs an image config lists (`rootfs.diff_ids`); empty when it lists none. */
+export async function readDiffIds(store: Pick<PullStore, 'readBlob'>, configDigest: string): Promise<string[]> {
+  const config = JSON.parse((await store.readBlob(configDigest, { maxBytes: MAX_CONFIG_BYTES })).toString('utf8')) as { rootfs?: { diff_ids?: unknown } };
+  const ids = config.rootfs?.diff_ids;
+  return Array.isArray(ids) ? ids.filter((d): d is string => typeof d === 'string') : [];
 }
