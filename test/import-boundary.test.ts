@@ -22,7 +22,7 @@ const ALLOWED: Record<string, string[]> = {
 };
 // npm packages each part may use (node: built-ins are always allowed).
 const PACKAGES: Record<string, string[]> = {
-  image: ['smol-toml', 'yaml'],
+  image: ['smol-toml'],
 };
 
 function* files(dir: string): Generator<string> {

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { loadAuthFile } from '../image/auth-file.ts';
+import { loadAuthFile } from './auth-file.ts';
 import type { Credential } from '../image/credential.ts';
 import { dockerConfigCredentials } from '../image/credential-helpers.ts';
 import { Keyring } from '../image/keyring.ts';

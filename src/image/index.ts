@@ -15,7 +15,6 @@ export { DIGEST_ALGORITHMS, digestHex, isDigest, parseDigest, sha256Digest, sha2
 export type { DigestAlgorithm, ParsedDigest } from './digest.ts';
 export * from './credential.ts';
 export * from './keyring.ts';
-export * from './auth-file.ts';
 export * from './credential-helpers.ts';
 export { ContentStore, collectGarbage } from './content/index.ts';
 export type { GcOptions, GcResult, ImageRecord, IndexEntry } from './content/index.ts';

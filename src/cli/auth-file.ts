@@ -6,7 +6,7 @@
 
 import { Buffer } from 'node:buffer';
 import { open } from 'node:fs/promises';
-import { ErrorCode, ImageError } from './errors.ts';
+import { ErrorCode, ImageError } from '../image/errors.ts';
 
 /** The API server caps a Secret at 1 MiB; no legitimate auth file is larger. */
 export const MAX_AUTH_FILE_BYTES = 1024 * 1024;

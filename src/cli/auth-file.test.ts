@@ -5,8 +5,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MAX_AUTH_FILE_BYTES, loadAuthFile } from './auth-file.ts';
-import { ErrorCode, ImageError } from './errors.ts';
-import { Keyring } from './keyring.ts';
+import { ErrorCode, ImageError } from '../image/errors.ts';
+import { Keyring } from '../image/keyring.ts';
 
 const SECRET_AUTH = Buffer.from('alice:hunter2').toString('base64');
 const CONFIG = { auths: { 'registry.example.com': { auth: SECRET_AUTH } } };
