@@ -6,7 +6,9 @@ import { Worker } from 'node:worker_threads';
 import type { HashReply, HashRequest } from './hash-worker.ts';
 
 type Pending = { resolve: (hex: string | undefined) => void; reject: (err: Error) => void };
-type Request = HashRequest extends infer R ? (R extends HashRequest ? Omit<R, 'id'> : never) : never;
+// Omit applied to each member of the union (a plain Omit would merge them).
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+type Request = WithoutId<HashRequest>;
 
 class HashWorker {
   #worker: Worker | undefined;
