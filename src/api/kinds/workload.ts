@@ -1,0 +1,75 @@
+// What Deployments, ReplicaSets and StatefulSets share: selector and template validation, the
+// Containers/Images columns.
+// https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/apps/validation/validation.go
+import type { FieldError } from '../kind.ts';
+import type { JsonObject, KubeObject } from '../object.ts';
+import { forbidden, goLiteral, goStringMap, invalid, notSupported, required } from '../validation/field-errors.ts';
+import { NEGATIVE_ERROR_MSG } from '../validation/formats.ts';
+import type { LabelSelector } from '../validation/label-selector.ts';
+import { asLabelSelector, goLabelSelector, isEmptySelector, selectorMatches, validateLabelSelector } from '../validation/label-selector.ts';
+import { validateImmutableField } from '../validation/object-meta.ts';
+import { asNumber, asObject, asString, getPath, objects, stringMap } from './json-access.ts';
+import { validatePodTemplateSpec } from './pod-spec-validation.ts';
+
+/**
+ * spec.selector and spec.template of a workload. `kindWord` completes "empty selector is invalid
+ * for <kindWord>" (Kubernetes says "deployment" for ReplicaSets too).
+ */
+export function validateSelectorAndTemplate(spec: JsonObject, kindWord: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const selector = asLabelSelector(spec.selector);
+  if (selector === undefined) {
+    errs.push(required('spec.selector'));
+  } else {
+    errs.push(...validateLabelSelector(selector, 'spec.selector'));
+    if (isEmptySelector(selector)) errs.push(invalid('spec.selector', goLiteral(gogoSelector(selector)), `empty selector is invalid for ${kindWord}`));
+  }
+  const template = asObject(spec.template);
+  if (template === undefined) {
+    errs.push(required('spec.template'));
+    return errs;
+  }
+  const labels = stringMap(getPath(template, 'metadata', 'labels'));
+  // An absent selector matches nothing, so Kubernetes reports the mismatch too.
+  if (selector === undefined || !isEmptySelector(selector)) {
+    if (!selectorMatches(selector, labels)) {
+      errs.push(invalid('spec.template.metadata.labels', goStringMap(labels), '`selector` does not match template `labels`'));
+    }
+  }
+  errs.push(...validatePodTemplateSpec(template, 'spec.template'));
+  const restartPolicy = asString(getPath(template, 'spec', 'restartPolicy')) ?? '';
+  if (restartPolicy !== 'Always') errs.push(notSupported('spec.template.spec.restartPolicy', restartPolicy, ['Always']));
+  if (getPath(template, 'spec', 'activeDeadlineSeconds') !== undefined) {
+    errs.push(forbidden('spec.template.spec.activeDeadlineSeconds', `activeDeadlineSeconds in ${kindWord === 'statefulset' ? 'StatefulSet' : 'ReplicaSet'} is not Supported`));
+  }
+  return errs;
+}
+
+/** metav1.LabelSelector's generated String(), which field.Error uses for a *LabelSelector. */
+function gogoSelector(s: LabelSelector): string {
+  const labels = Object.keys(s.matchLabels ?? {})
+    .sort()
+    .map((k) => `${k}: ${s.matchLabels?.[k] ?? ''},`)
+    .join('');
+  return `&LabelSelector{MatchLabels:map[string]string{${labels}},MatchExpressions:[]LabelSelectorRequirement{},}`;
+}
+
+export function validateNonNegative(value: unknown, field: string): FieldError[] {
+  const n = asNumber(value);
+  return n !== undefined && n < 0 ? [invalid(field, n, NEGATIVE_ERROR_MSG)] : [];
+}
+
+/** apps/v1 selectors cannot change after creation. */
+export function validateSelectorUnchanged(spec: JsonObject | undefined, oldSpec: JsonObject | undefined): FieldError[] {
+  const next = asLabelSelector(spec?.selector);
+  return validateImmutableField(next, asLabelSelector(oldSpec?.selector), 'spec.selector', goLabelSelector(next));
+}
+
+/** The wide Containers and Images cells: names and images joined by commas. */
+export function containerCells(object: KubeObject): [string, string] {
+  const containers = objects(getPath(object, 'spec', 'template', 'spec', 'containers'));
+  return [containers.map((c) => asString(c.name) ?? '').join(','), containers.map((c) => asString(c.image) ?? '').join(',')];
+}
+
+export const CONTAINERS_DESCRIPTION = 'Names of each container in the template.';
+export const IMAGES_DESCRIPTION = 'Images referenced by each container in the template.';
