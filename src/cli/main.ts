@@ -6,6 +6,8 @@ import { UsageError } from './usage.ts';
 const HELP = `Usage: ferry <command> [options]
 
 Commands:
+  server          run the API server with its embedded store (see ferry server --help)
+  kubeconfig      print the admin kubeconfig of a server's data directory
   pull IMAGE      pull an image into the content store (see ferry pull --help)
   images          list pulled images
   rmi IMAGE...    remove image references
@@ -16,6 +18,8 @@ Global: --data-dir DIR (default $FERRY_DATA_DIR, else ~/.local/share/ferry)
 
 // Loaded on demand: a command start pays only for the modules that command uses.
 const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<number>>> = {
+  server: async () => (await import('./server-command.ts')).serverCommand,
+  kubeconfig: async () => (await import('./server-command.ts')).kubeconfigCommand,
   pull: async () => (await import('./pull-command.ts')).pullCommand,
   images: async () => (await import('./images-command.ts')).imagesCommand,
   rmi: async () => (await import('./images-command.ts')).rmiCommand,

@@ -1,0 +1,140 @@
+// npm run bench:api — the API server under load from a second process on loopback: creates/s,
+// gets/s (with p50/p99 latency), a 10,000-object list, server RSS with 10,000 objects, and watch
+// fan-out (500 watchers, each must see every event). Targets are those of issue 3.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const OBJECTS = Number(process.env['OBJECTS'] ?? 10_000);
+const GETS = Number(process.env['GETS'] ?? 30_000);
+const CONCURRENCY = Number(process.env['CONCURRENCY'] ?? 64);
+const WATCHERS = Number(process.env['WATCHERS'] ?? 500);
+const WATCH_EVENTS = Number(process.env['WATCH_EVENTS'] ?? 100);
+
+const root = resolve(import.meta.dirname, '..');
+const dataDir = mkdtempSync(join(tmpdir(), 'ferry-bench-api-'));
+const server = spawn(process.execPath, [join(root, 'bin/ferry.js'), 'server', '--data-dir', dataDir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const cleanup = (): void => {
+  server.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+};
+process.on('exit', cleanup);
+
+const port = await new Promise<number>((done, fail) => {
+  let out = '';
+  server.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    const m = /listening on https:\/\/[^:]+:(\d+)/.exec(out);
+    if (m !== null) done(Number(m[1]));
+  });
+  server.once('exit', (code) => fail(new Error(`server exited with ${String(code)}`)));
+});
+const kubeconfig = readFileSync(join(dataDir, 'admin.kubeconfig'), 'utf8');
+const token = /token: (\S+)/.exec(kubeconfig)?.[1] ?? '';
+const ca = Buffer.from(/certificate-authority-data: (\S+)/.exec(kubeconfig)?.[1] ?? '', 'base64');
+const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY, ca });
+
+function call(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; body: string }> {
+  return new Promise((done, fail) => {
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    const req = request({ host: '127.0.0.1', port, method, path, agent, headers: { Authorization: `Bearer ${token}`, Accept: 'application/json', ...(data === undefined ? {} : { 'Content-Type': contentType }) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => done({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', fail);
+    req.end(data);
+  });
+}
+
+async function timed(count: number, op: (i: number) => Promise<{ status: number }>, okStatus: number): Promise<{ perSecond: number; p50: number; p99: number }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < count) {
+        const i = next++;
+        const t = performance.now();
+        const res = await op(i);
+        latencies.push(performance.now() - t);
+        if (res.status !== okStatus) throw new Error(`request ${i} answered ${res.status}`);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { perSecond: count / seconds, p50: latencies[Math.floor(count * 0.5)] ?? 0, p99: latencies[Math.floor(count * 0.99)] ?? 0 };
+}
+
+function rssMb(): number {
+  const status = readFileSync(`/proc/${String(server.pid)}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+const ns = 'bench';
+await call('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+const path = `/api/v1/namespaces/${ns}/configmaps`;
+const configMap = (i: number) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, labels: { app: 'bench', shard: String(i % 10) } }, data: { index: String(i), payload: 'x'.repeat(200) } });
+
+const creates = await timed(OBJECTS, (i) => call('POST', path, configMap(i)), 201);
+const gets = await timed(GETS, (i) => call('GET', `${path}/cm-${(i * 7919) % OBJECTS}`), 200);
+const listStart = performance.now();
+const list = await call('GET', `${path}?limit=0`);
+const listMs = performance.now() - listStart;
+const listed = (JSON.parse(list.body) as { items: unknown[]; metadata: { resourceVersion: string } });
+const rss = rssMb();
+
+// Watch fan-out: every watcher must see every event.
+const watchAgent = new Agent({ keepAlive: false, maxSockets: WATCHERS + 10, ca });
+const counts = new Array<number>(WATCHERS).fill(0);
+let lastDelivery = 0;
+const watches = await Promise.all(
+  Array.from({ length: WATCHERS }, (_, w) =>
+    new Promise<{ destroy(): void }>((done, fail) => {
+      const req = request({ host: '127.0.0.1', port, path: `${path}?watch=true&resourceVersion=${listed.metadata.resourceVersion}&fieldSelector=metadata.name%3Dcm-0`, agent: watchAgent, headers: { Authorization: `Bearer ${token}` } }, (res) => {
+        res.setEncoding('utf8');
+        let buffer = '';
+        res.on('data', (c: string) => {
+          buffer += c;
+          let nl;
+          while ((nl = buffer.indexOf('\n')) >= 0) {
+            buffer = buffer.slice(nl + 1);
+            counts[w] = (counts[w] ?? 0) + 1;
+            lastDelivery = performance.now();
+          }
+        });
+        done(req);
+      });
+      req.on('error', fail);
+      req.end();
+    }),
+  ),
+);
+const writeStart = performance.now();
+for (let i = 0; i < WATCH_EVENTS; i++) {
+  const res = await call('PATCH', `${path}/cm-0`, { data: { n: String(i) } }, 'application/merge-patch+json');
+  if (res.status !== 200) throw new Error(`patch answered ${res.status}: ${res.body}`);
+}
+const writesDone = performance.now();
+const deadline = Date.now() + 30_000;
+while (counts.some((c) => c < WATCH_EVENTS) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+const complete = counts.filter((c) => c === WATCH_EVENTS).length;
+for (const w of watches) w.destroy();
+const rssAfterWatch = rssMb();
+
+const line = (name: string, value: string, target: string): void => console.log(`${name.padEnd(34)} ${value.padEnd(28)} target ${target}`);
+console.log(`\nferry API server, ${OBJECTS} ConfigMaps, ${CONCURRENCY} concurrent clients, loopback HTTPS`);
+line('creates/s', `${creates.perSecond.toFixed(0)} (p50 ${creates.p50.toFixed(1)} ms, p99 ${creates.p99.toFixed(1)} ms)`, '>= 1000/s, p99 < 50 ms');
+line('gets/s', `${gets.perSecond.toFixed(0)} (p50 ${gets.p50.toFixed(1)} ms, p99 ${gets.p99.toFixed(1)} ms)`, '>= 3000/s, p99 < 50 ms');
+line(`list of ${listed.items.length}`, `${listMs.toFixed(0)} ms, ${(list.body.length / 1e6).toFixed(1)} MB`, '-');
+line(`server RSS with ${OBJECTS} objects`, `${rss.toFixed(0)} MB`, '< 200 MB');
+line(`watchers seeing all ${WATCH_EVENTS} events`, `${complete}/${WATCHERS}`, `${WATCHERS}/${WATCHERS}`);
+line('watch fan-out', `${WATCH_EVENTS} writes in ${(writesDone - writeStart).toFixed(0)} ms, last delivery +${Math.max(0, lastDelivery - writesDone).toFixed(0)} ms`, '-');
+line('server RSS with watchers', `${rssAfterWatch.toFixed(0)} MB`, '< 200 MB');
+agent.destroy();
+watchAgent.destroy();
+process.exit(complete === WATCHERS ? 0 : 1);

@@ -1,0 +1,113 @@
+// Watch: newline-delimited JSON events over one chunked response. Headers are flushed at once
+// (kubectl's rollout status hangs otherwise), rv ""/"0" first replays current objects as ADDED,
+// and an object that stops matching the selectors is sent as DELETED, as kube-apiserver does.
+// https://kubernetes.io/docs/reference/using-api/api-concepts/#efficient-detection-of-changes
+import type { KubeObject } from '../../api/object.ts';
+import type { RequestContext } from '../context.ts';
+import { matches, parseListOptions, parseResourceVersion } from '../list-options.ts';
+import { parseAccept, wantsTable } from '../negotiation.ts';
+import type { ObjectEvent } from '../object-store.ts';
+import { ApiError } from '../status.ts';
+import { toTable } from '../table.ts';
+import { apiVersionOf, namespaceOf, withTypeMeta } from './read.ts';
+
+const BOOKMARK_INTERVAL_MS = 60_000;
+// kube-apiserver ends a watch without timeoutSeconds after a random 30-60 minutes (min-request-timeout).
+const DEFAULT_TIMEOUT_S = 1800;
+// A watcher that cannot keep up is cut off rather than buffered without bound.
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
+type EventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+
+export async function handleWatch(ctx: RequestContext): Promise<void> {
+  const options = parseListOptions(ctx.kind, ctx.url.searchParams, ctx.info.name);
+  const requested = parseResourceVersion(options.resourceVersion);
+  const table = wantsTable(parseAccept(ctx.req.headers.accept));
+  const namespace = namespaceOf(ctx);
+  const { res } = ctx;
+
+  let initial: KubeObject[] = [];
+  let after: number;
+  if (requested === undefined) {
+    const page = await ctx.state.objects.list(ctx.kind, namespace);
+    initial = page.items.filter((o) => matches(ctx.kind, options, o));
+    after = page.revision;
+  } else {
+    after = requested;
+  }
+
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  res.flushHeaders();
+
+  let columnsSent = false;
+  let lastRevision = after;
+  let closed = false;
+  const encode = (type: EventType, object: unknown): string => {
+    if (table === undefined || type === 'BOOKMARK' || type === 'ERROR') return `${JSON.stringify({ type, object })}\n`;
+    const o = object as KubeObject;
+    const body = toTable(ctx.kind, [o], {
+      include: 'Metadata',
+      version: table,
+      resourceVersion: o.metadata.resourceVersion ?? '',
+      withColumns: !columnsSent,
+      now: ctx.state.now(),
+    });
+    columnsSent = true;
+    return `${JSON.stringify({ type, object: body })}\n`;
+  };
+  const send = (type: EventType, object: unknown): void => {
+    if (closed) return;
+    res.write(encode(type, object));
+    if (res.writableLength > MAX_BUFFERED_BYTES) finish();
+  };
+
+  for (const o of initial) send('ADDED', withTypeMeta(ctx, o));
+
+  const onEvent = (event: ObjectEvent): void => {
+    lastRevision = event.revision;
+    const now = matches(ctx.kind, options, event.object);
+    const before = event.previous !== undefined && matches(ctx.kind, options, event.previous);
+    let type: EventType | undefined;
+    if (event.type === 'ADDED') type = now ? 'ADDED' : undefined;
+    else if (event.type === 'DELETED') type = before ? 'DELETED' : undefined;
+    else if (now) type = before ? 'MODIFIED' : 'ADDED';
+    else if (before) type = 'DELETED';
+    if (type !== undefined) send(type, withTypeMeta(ctx, event.object));
+  };
+
+  let watch: { cancel(): void } | undefined;
+  const timers: NodeJS.Timeout[] = [];
+  function finish(): void {
+    if (closed) return;
+    closed = true;
+    watch?.cancel();
+    for (const t of timers) clearTimeout(t);
+    res.end();
+  }
+  // The response's 'close', not the request's: the request closes once its (empty) body is read.
+  res.on('close', finish);
+
+  try {
+    watch = ctx.state.objects.watch(ctx.kind, namespace, after, onEvent, (error) => {
+      if (error instanceof ApiError) send('ERROR', error.toStatus());
+      finish();
+    });
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 410) {
+      send('ERROR', error.toStatus());
+      finish();
+      return;
+    }
+    throw error;
+  }
+
+  const timeout = (options.timeoutSeconds ?? DEFAULT_TIMEOUT_S * (1 + Math.random())) * 1000;
+  timers.push(setTimeout(finish, timeout));
+  if (options.allowBookmarks) {
+    const bookmark = (): void => {
+      send('BOOKMARK', { kind: ctx.kind.kind, apiVersion: apiVersionOf(ctx), metadata: { resourceVersion: String(lastRevision) } });
+      timers.push(setTimeout(bookmark, BOOKMARK_INTERVAL_MS));
+    };
+    timers.push(setTimeout(bookmark, BOOKMARK_INTERVAL_MS));
+  }
+}

@@ -1,0 +1,69 @@
+// `ferry server`: the all-in-one control plane. Prints where the kubeconfig is and runs until
+// SIGINT/SIGTERM.
+import { clientHost } from './server-files.ts';
+import { startControlPlane } from './control-plane.ts';
+import { defaultDataDir } from './data-dir.ts';
+import { parse, UsageError } from './usage.ts';
+
+export const SERVER_HELP = `Usage: ferry server [--data-dir DIR] [--listen HOST:PORT] [--verbose]
+
+Runs the Kubernetes-compatible API server with its embedded store. On first start it creates a
+CA, a serving certificate and an admin token, and writes DIR/admin.kubeconfig.
+  --listen HOST:PORT   address to serve HTTPS on (default 127.0.0.1:6443; port 0 picks one)
+  --verbose            log one line per request (method, path, status, time; never bodies)
+`;
+
+export function parseListen(value: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(value);
+  const port = Number(m?.[3]);
+  if (m === null || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`--listen ${JSON.stringify(value)}: expected HOST:PORT, e.g. 127.0.0.1:6443`);
+  }
+  return { host: m[1] ?? m[2] ?? '127.0.0.1', port };
+}
+
+export async function serverCommand(args: string[]): Promise<number> {
+  const { values } = parse(args, {
+    'data-dir': { type: 'string' },
+    listen: { type: 'string', default: '127.0.0.1:6443' },
+    verbose: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h' },
+  }, false);
+  if (values.help === true) {
+    process.stdout.write(SERVER_HELP);
+    return 0;
+  }
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const { host, port } = parseListen(values.listen);
+  const plane = await startControlPlane({
+    dataDir,
+    host,
+    port,
+    ...(values.verbose === true ? { log: (line: string) => process.stderr.write(`${line}\n`) } : {}),
+  });
+  const h = clientHost(host);
+  process.stdout.write(
+    `ferry: API server listening on https://${h.includes(':') ? `[${h}]` : h}:${plane.port}\n` +
+      `ferry: to use kubectl:\n  export KUBECONFIG=${plane.files.kubeconfigPath}\n`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await plane.close();
+  return 0;
+}
+
+export async function kubeconfigCommand(args: string[]): Promise<number> {
+  const { values } = parse(args, { 'data-dir': { type: 'string' } }, false);
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  try {
+    process.stdout.write(readFileSync(join(dataDir, 'admin.kubeconfig'), 'utf8'));
+  } catch {
+    throw new UsageError(`no kubeconfig in ${dataDir}: start the server first with: ferry server --data-dir ${dataDir}`);
+  }
+  return 0;
+}
