@@ -17,18 +17,27 @@ function digest(text: string): Buffer {
 
 export function tokenAuthenticator(tokens: Map<string, string>): Authenticator {
   const entries = [...tokens].map(([token, user]) => ({ hash: digest(token), user }));
+  // A keep-alive connection sends the same header on every request: check it once per connection.
+  const verified = new WeakMap<object, { header: string; user: string }>();
   return {
     authenticate(req) {
       const header = req.headers.authorization;
       if (header === undefined) return undefined;
-      const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-      if (m === null) return undefined;
-      const hash = digest(m[1] as string);
-      let user: string | undefined;
-      for (const entry of entries) if (timingSafeEqual(entry.hash, hash)) user = entry.user;
+      const known = verified.get(req.socket);
+      if (known !== undefined && known.header === header) return known.user;
+      const user = check(header);
+      if (user !== undefined) verified.set(req.socket, { header, user });
       return user;
     },
   };
+  function check(header: string): string | undefined {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (m === null) return undefined;
+    const hash = digest(m[1] as string);
+    let user: string | undefined;
+    for (const entry of entries) if (timingSafeEqual(entry.hash, hash)) user = entry.user;
+    return user;
+  }
 }
 
 export function isPublicPath(pathname: string): boolean {

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KindDefinition } from '../api/kind.ts';
 import type { KubeObject } from '../api/object.ts';
+import type { NamespaceCache } from './namespace-cache.ts';
 import type { ObjectStore } from './object-store.ts';
 import type { ResourceRequest } from './request-info.ts';
 
@@ -25,6 +26,7 @@ export interface LogSource {
 
 export interface ServerState {
   objects: ObjectStore;
+  namespaces: NamespaceCache;
   kinds: KindRegistry;
   hooks: WriteHooks;
   logs: LogSource | undefined;

@@ -5,6 +5,7 @@ import type { KindDefinition } from '../api/kind.ts';
 import type { KubeObject } from '../api/object.ts';
 import { StorageError, StorageErrorCode } from '../storage/types.ts';
 import type { KeyValue, KeyValueStore, Watch, WatchEvent } from '../storage/types.ts';
+import { RevisionMemo } from './revision-memo.ts';
 import { ApiError, errors } from './status.ts';
 
 const encoder = new TextEncoder();
@@ -23,6 +24,11 @@ export interface ListPage {
   revision: number;
   /** The last key returned when more remain: where the next page starts. */
   continueAfter?: string;
+}
+
+// What was written, as a read would return it, without parsing the stored bytes back.
+function withRevision(object: KubeObject, kv: KeyValue): KubeObject {
+  return { ...object, metadata: { ...object.metadata, resourceVersion: String(kv.modRevision) } };
 }
 
 function ref(kind: KindDefinition): { group: string; resource: string } {
@@ -54,9 +60,29 @@ export class ObjectStore {
     return object;
   }
 
+  // apiVersion, kind and metadata lead, so rawJson can splice the resourceVersion in without parsing.
   static encode(object: KubeObject): Uint8Array {
     const { resourceVersion: _rv, ...metadata } = object.metadata;
-    return encoder.encode(JSON.stringify({ ...object, metadata }));
+    const { apiVersion, kind, metadata: _m, ...rest } = object;
+    return encoder.encode(JSON.stringify({ apiVersion, kind, metadata, ...rest }));
+  }
+
+  /**
+   * The stored JSON text with its resourceVersion, for answering a read without parsing and
+   * re-serializing the object. Undefined when the text is not laid out as `encode` writes it.
+   */
+  static rawJson(kind: KindDefinition, kv: KeyValue): string | undefined {
+    const text = decoder.decode(kv.value);
+    const apiVersion = kind.group === '' ? kind.version : `${kind.group}/${kind.version}`;
+    const prefix = `{"apiVersion":${JSON.stringify(apiVersion)},"kind":${JSON.stringify(kind.kind)},"metadata":{`;
+    if (!text.startsWith(prefix) || text[prefix.length] !== '"') return undefined;
+    return `${prefix}"resourceVersion":"${kv.modRevision}",${text.slice(prefix.length)}`;
+  }
+
+  async getRaw(kind: KindDefinition, namespace: string | undefined, name: string): Promise<string> {
+    const kv = await this.kv.get(this.key(kind, namespace, name));
+    if (kv === undefined) throw errors.notFound(ref(kind), name);
+    return ObjectStore.rawJson(kind, kv) ?? JSON.stringify(ObjectStore.decode(kv));
   }
 
   async get(kind: KindDefinition, namespace: string | undefined, name: string): Promise<KubeObject | undefined> {
@@ -85,7 +111,7 @@ export class ObjectStore {
 
   async create(kind: KindDefinition, object: KubeObject): Promise<KubeObject> {
     const kv = await this.kv.create(this.keyOf(kind, object), ObjectStore.encode(object)).catch(mapStorageError(kind, object.metadata.name ?? ''));
-    return ObjectStore.decode(kv);
+    return withRevision(object, kv);
   }
 
   /** Writes `object` if the stored one is still at `expectedRevision`; 409 Conflict otherwise. */
@@ -93,7 +119,7 @@ export class ObjectStore {
     const kv = await this.kv
       .update(this.keyOf(kind, object), ObjectStore.encode(object), expectedRevision)
       .catch(mapStorageError(kind, object.metadata.name ?? ''));
-    return ObjectStore.decode(kv);
+    return withRevision(object, kv);
   }
 
   async delete(kind: KindDefinition, object: KubeObject, expectedRevision?: number): Promise<KubeObject> {
@@ -114,7 +140,14 @@ export class ObjectStore {
   }
 }
 
+const decodedEvents = new RevisionMemo<ObjectEvent>();
+
+// Watchers must not mutate the event they get: it is shared by every watcher of the revision.
 function toObjectEvent(event: WatchEvent): ObjectEvent {
+  return decodedEvents.get(`${event.kv.key}@${event.kv.modRevision}`, () => decodeEvent(event));
+}
+
+function decodeEvent(event: WatchEvent): ObjectEvent {
   if (event.type === 'delete') {
     const object = ObjectStore.decode(event.kv);
     return { type: 'DELETED', object, previous: ObjectStore.decode(event.prevKv), revision: event.kv.modRevision };

@@ -9,6 +9,7 @@ import { isPublicPath } from './auth.ts';
 import { createKindRegistry } from './context.ts';
 import type { LogSource, RequestContext, ServerState, WriteHooks } from './context.ts';
 import { sendError } from './http-io.ts';
+import { NamespaceCache } from './namespace-cache.ts';
 import { handleNonResource } from './non-resource.ts';
 import type { ObjectStore } from './object-store.ts';
 import { parseResourceRequest } from './request-info.ts';
@@ -36,8 +37,10 @@ export interface ApiServer {
 
 export function createApiServer(options: ApiServerOptions): ApiServer {
   const kinds = createKindRegistry(options.kinds);
+  const namespaces = new NamespaceCache();
   const state: ServerState = {
     objects: options.objects,
+    namespaces,
     kinds,
     hooks: options.hooks ?? {},
     logs: options.logs,
@@ -80,7 +83,9 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   return {
     server,
     state,
-    listen(host, port) {
+    async listen(host, port) {
+      const nsKind = kinds.byResource('', 'v1', 'namespaces');
+      if (nsKind !== undefined) await namespaces.start(options.objects, nsKind);
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
@@ -92,6 +97,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       });
     },
     close() {
+      namespaces.stop();
       return new Promise((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -1,7 +1,7 @@
 // GET of one object and of a collection, as JSON or as a Table.
 import type { KubeObject } from '../../api/object.ts';
 import type { RequestContext } from '../context.ts';
-import { sendJson } from '../http-io.ts';
+import { sendJson, sendJsonText } from '../http-io.ts';
 import { decodeContinue, encodeContinue, matches, parseListOptions, parseResourceVersion } from '../list-options.ts';
 import { parseAccept, wantsTable } from '../negotiation.ts';
 import { errors } from '../status.ts';
@@ -22,8 +22,12 @@ export function namespaceOf(ctx: RequestContext): string | undefined {
 
 export async function handleGet(ctx: RequestContext): Promise<void> {
   const name = ctx.info.name as string;
-  const object = withTypeMeta(ctx, await ctx.state.objects.mustGet(ctx.kind, namespaceOf(ctx), name));
   const table = wantsTable(parseAccept(ctx.req.headers.accept));
+  if (table === undefined && ctx.info.subresource === undefined) {
+    sendJsonText(ctx.res, 200, await ctx.state.objects.getRaw(ctx.kind, namespaceOf(ctx), name));
+    return;
+  }
+  const object = withTypeMeta(ctx, await ctx.state.objects.mustGet(ctx.kind, namespaceOf(ctx), name));
   if (table !== undefined) {
     const include = parseIncludeObject(ctx.url.searchParams.get('includeObject'));
     sendJson(ctx.res, 200, toTable(ctx.kind, [object], { include, version: table, now: ctx.state.now() }));

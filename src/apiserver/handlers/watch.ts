@@ -7,6 +7,7 @@ import type { RequestContext } from '../context.ts';
 import { matches, parseListOptions, parseResourceVersion } from '../list-options.ts';
 import { parseAccept, wantsTable } from '../negotiation.ts';
 import type { ObjectEvent } from '../object-store.ts';
+import { RevisionMemo } from '../revision-memo.ts';
 import { ApiError } from '../status.ts';
 import { toTable } from '../table.ts';
 import { apiVersionOf, namespaceOf, withTypeMeta } from './read.ts';
@@ -18,6 +19,9 @@ const DEFAULT_TIMEOUT_S = 1800;
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
 type EventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+
+// Plain JSON event lines are the same for every watcher of a kind that sees the event.
+const jsonLines = new RevisionMemo<string>();
 
 export async function handleWatch(ctx: RequestContext): Promise<void> {
   const options = parseListOptions(ctx.kind, ctx.url.searchParams, ctx.info.name);
@@ -42,8 +46,11 @@ export async function handleWatch(ctx: RequestContext): Promise<void> {
   let columnsSent = false;
   let lastRevision = after;
   let closed = false;
-  const encode = (type: EventType, object: unknown): string => {
-    if (table === undefined || type === 'BOOKMARK' || type === 'ERROR') return `${JSON.stringify({ type, object })}\n`;
+  const encode = (type: EventType, object: unknown, memoKey?: string): string => {
+    if (table === undefined || type === 'BOOKMARK' || type === 'ERROR') {
+      const line = (): string => `${JSON.stringify({ type, object })}\n`;
+      return memoKey === undefined ? line() : jsonLines.get(`${memoKey}:${type}`, line);
+    }
     const o = object as KubeObject;
     const body = toTable(ctx.kind, [o], {
       include: 'Metadata',
@@ -55,9 +62,9 @@ export async function handleWatch(ctx: RequestContext): Promise<void> {
     columnsSent = true;
     return `${JSON.stringify({ type, object: body })}\n`;
   };
-  const send = (type: EventType, object: unknown): void => {
+  const send = (type: EventType, object: unknown, memoKey?: string): void => {
     if (closed) return;
-    res.write(encode(type, object));
+    res.write(encode(type, object, memoKey));
     if (res.writableLength > MAX_BUFFERED_BYTES) finish();
   };
 
@@ -72,7 +79,7 @@ export async function handleWatch(ctx: RequestContext): Promise<void> {
     else if (event.type === 'DELETED') type = before ? 'DELETED' : undefined;
     else if (now) type = before ? 'MODIFIED' : 'ADDED';
     else if (before) type = 'DELETED';
-    if (type !== undefined) send(type, withTypeMeta(ctx, event.object));
+    if (type !== undefined) send(type, withTypeMeta(ctx, event.object), `${ctx.kind.group}/${ctx.kind.resource}/${event.object.metadata.namespace ?? ''}/${event.object.metadata.name ?? ''}@${event.revision}`);
   };
 
   let watch: { cancel(): void } | undefined;

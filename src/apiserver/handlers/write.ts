@@ -42,11 +42,16 @@ export async function checkNamespace(ctx: RequestContext, object: KubeObject, cr
   }
   object.metadata.namespace = namespace;
   if (!creating || namespace === undefined) return;
-  const nsKind = ctx.state.kinds.byResource('', 'v1', 'namespaces');
-  if (nsKind === undefined) return;
-  const ns = await ctx.state.objects.get(nsKind, undefined, namespace);
-  if (ns === undefined) throw errors.notFound({ group: '', resource: 'namespaces' }, namespace);
-  if (ns.metadata.deletionTimestamp !== undefined) {
+  const cached = ctx.state.namespaces.lookup(namespace);
+  let terminating = cached?.terminating;
+  if (cached === undefined || cached === null) {
+    // Not in the cache: ask storage, which is the truth.
+    const nsKind = ctx.state.kinds.byResource('', 'v1', 'namespaces');
+    const ns = nsKind === undefined ? undefined : await ctx.state.objects.get(nsKind, undefined, namespace);
+    if (ns === undefined) throw errors.notFound({ group: '', resource: 'namespaces' }, namespace);
+    terminating = ns.metadata.deletionTimestamp !== undefined;
+  }
+  if (terminating === true) {
     throw errors.forbidden(
       `${ctx.kind.resource} "${object.metadata.name ?? ''}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
     );
