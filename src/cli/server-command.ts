@@ -40,17 +40,24 @@ export async function serverCommand(args: string[]): Promise<number> {
     host,
     port,
     ...(values.verbose === true ? { log: (line: string) => process.stderr.write(`${line}\n`) } : {}),
+  }).catch((error: unknown) => {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new UsageError(`${values.listen} is already in use (another ferry server?); choose another address with --listen HOST:PORT`);
+    if (code === 'EADDRNOTAVAIL') throw new UsageError(`${values.listen} is not an address of this machine; choose another with --listen HOST:PORT`);
+    if (code === 'EACCES') throw new UsageError(`no permission to listen on ${values.listen}; ports below 1024 need root`);
+    throw error;
+  });
+  // Handlers first: a supervisor may signal as soon as it reads the lines below.
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
   });
   const h = clientHost(host);
   process.stdout.write(
     `ferry: API server listening on https://${h.includes(':') ? `[${h}]` : h}:${plane.port}\n` +
       `ferry: to use kubectl:\n  export KUBECONFIG=${plane.files.kubeconfigPath}\n`,
   );
-  await new Promise<void>((resolve) => {
-    const stop = (): void => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await stopped;
   await plane.close();
   return 0;
 }
