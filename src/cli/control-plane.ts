@@ -9,7 +9,7 @@ import { createKindRegistry } from '../apiserver/context.ts';
 import { ObjectStore } from '../apiserver/object-store.ts';
 import { createApiServer } from '../apiserver/server.ts';
 import type { ApiServer } from '../apiserver/server.ts';
-import { encryptValues, loadOrCreateKey, openSqliteStore } from '../storage/index.ts';
+import { encryptValues, loadOrCreateKey, openSqliteStore, startCompactor } from '../storage/index.ts';
 import { ensureServerFiles } from './server-files.ts';
 import type { ServerFiles } from './server-files.ts';
 
@@ -25,6 +25,7 @@ export async function startControlPlane(options: { dataDir: string; host: string
   const sqlite = await openSqliteStore(join(options.dataDir, 'state.db'));
   const key = loadOrCreateKey(join(options.dataDir, 'encryption.key'));
   const kv = encryptValues(sqlite, { key, keyName: 'key1', prefixes: ['/registry/core/secrets/'] });
+  const compactor = startCompactor(sqlite);
   const objects = new ObjectStore(kv);
   const now = (): Date => new Date();
   const hooks = new ClusterHooks(objects, createKindRegistry(ALL_KINDS), now);
@@ -50,6 +51,7 @@ export async function startControlPlane(options: { dataDir: string; host: string
     files,
     port: address.port,
     async close() {
+      compactor.stop();
       await api.close();
       await kv.close();
     },

@@ -5,3 +5,5 @@ export { openSqliteStore, SqliteStore } from './sqlite-store.ts';
 export type { SqliteStoreOptions } from './sqlite-store.ts';
 export { encryptValues, loadOrCreateKey } from './encryption.ts';
 export type { EncryptionOptions } from './encryption.ts';
+export { DEFAULT_COMPACTION_INTERVAL_MS, startCompactor } from './compactor.ts';
+export type { Compactor } from './compactor.ts';
