@@ -1,6 +1,9 @@
-// Pieces every kind definition shares: verbs, subresources, the Name and Age columns.
-import type { SubresourceDefinition, TableColumn } from '../kind.ts';
+// Pieces every kind definition shares: verbs, subresources, the Name and Age columns, metadata
+// validation.
+import type { FieldError, SubresourceDefinition, TableColumn } from '../kind.ts';
 import type { KubeObject } from '../object.ts';
+import type { ObjectMetaOptions } from '../validation/object-meta.ts';
+import { validateObjectMeta, validateObjectMetaUpdate } from '../validation/object-meta.ts';
 import { formatAge } from './age.ts';
 
 export const STANDARD_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -32,4 +35,12 @@ export function nameOf(object: KubeObject): string {
 
 export function ageOf(object: KubeObject, now: Date): string {
   return formatAge(object.metadata.creationTimestamp, now);
+}
+
+/**
+ * metadata's rules: the create rules (name, namespace) when there is no stored object, else the
+ * update rules against it, as kube-apiserver's strategies call ValidateObjectMeta(Update).
+ */
+export function validateMeta(object: KubeObject, old: KubeObject | undefined, options: ObjectMetaOptions): FieldError[] {
+  return old === undefined ? validateObjectMeta(object.metadata, options) : validateObjectMetaUpdate(object.metadata, old.metadata);
 }

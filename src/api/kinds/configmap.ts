@@ -2,13 +2,11 @@
 // https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/core/validation/validation.go (ValidateConfigMap)
 import type { FieldError, KindDefinition } from '../kind.ts';
 import type { KubeObject } from '../object.ts';
-import { byteLength, forbidden, invalid, keyPath, tooLong } from '../validation/field-errors.ts';
+import { byteLength, invalid, keyPath, tooLong } from '../validation/field-errors.ts';
 import { isConfigMapKey } from '../validation/formats.ts';
-import { nameIsDNSSubdomain } from '../validation/names.ts';
-import { semanticEqual, validateObjectMeta, validateObjectMetaUpdate } from '../validation/object-meta.ts';
-import { AGE_COLUMN, NAME_COLUMN, STANDARD_VERBS, ageOf, column, nameOf } from './common.ts';
+import { AGE_COLUMN, NAME_COLUMN, STANDARD_VERBS, ageOf, column, nameOf, validateMeta } from './common.ts';
 import { asObject } from './json-access.ts';
-import { MAX_SECRET_SIZE } from './secret.ts';
+import { MAX_SECRET_SIZE, validateImmutableContents } from './secret.ts';
 
 function validateConfigMapData(object: KubeObject): FieldError[] {
   const errs: FieldError[] = [];
@@ -30,16 +28,6 @@ function validateConfigMapData(object: KubeObject): FieldError[] {
   return errs;
 }
 
-function validateConfigMapUpdate(object: KubeObject, old: KubeObject): FieldError[] {
-  if (old.immutable !== true) return [];
-  const errs: FieldError[] = [];
-  const detail = 'field is immutable when `immutable` is set';
-  if (object.immutable !== true) errs.push(forbidden('immutable', detail));
-  if (!semanticEqual(object.data, old.data)) errs.push(forbidden('data', detail));
-  if (!semanticEqual(object.binaryData, old.binaryData)) errs.push(forbidden('binaryData', detail));
-  return errs;
-}
-
 export const configMapKind: KindDefinition = {
   group: '',
   version: 'v1',
@@ -56,11 +44,8 @@ export const configMapKind: KindDefinition = {
   hasStatus: false,
   defaults() {},
   validate(object, old) {
-    const meta =
-      old === undefined
-        ? validateObjectMeta(object.metadata, { namespaced: true, nameValidator: nameIsDNSSubdomain })
-        : validateObjectMetaUpdate(object.metadata, old.metadata);
-    return [...meta, ...(old === undefined ? [] : validateConfigMapUpdate(object, old)), ...validateConfigMapData(object)];
+    const update = old === undefined ? [] : validateImmutableContents(object, old, ['data', 'binaryData']);
+    return [...validateMeta(object, old, { namespaced: true }), ...update, ...validateConfigMapData(object)];
   },
   table: {
     columns: [NAME_COLUMN, column('Data', 'string', 'Data contains the configuration data.'), AGE_COLUMN],

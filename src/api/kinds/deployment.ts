@@ -5,18 +5,17 @@ import type { JsonObject, KubeObject } from '../object.ts';
 import { forbidden, goLiteral, invalid, notSupported, required } from '../validation/field-errors.ts';
 import { isValidPercent } from '../validation/formats.ts';
 import { asLabelSelector, formatSelector } from '../validation/label-selector.ts';
-import { nameIsDNSSubdomain } from '../validation/names.ts';
-import { validateObjectMeta, validateObjectMetaUpdate } from '../validation/object-meta.ts';
 import { AGE_COLUMN, NAME_COLUMN, SCALE_SUBRESOURCE, STANDARD_VERBS, STATUS_SUBRESOURCE, ageOf, column, nameOf } from './common.ts';
 import { asNumber, asObject, asString, ensureObject, numberAt, setDefault, setDefaultString } from './json-access.ts';
 import { defaultPodTemplate } from './pod-spec-defaults.ts';
 import {
-  CONTAINERS_DESCRIPTION,
-  IMAGES_DESCRIPTION,
+  CONTAINER_COLUMNS,
+  READY_COLUMN,
   containerCells,
+  readyCell,
   validateNonNegative,
   validateSelectorAndTemplate,
-  validateSelectorUnchanged,
+  validateWithFixedSelector,
 } from './workload.ts';
 
 function defaultDeployment(object: KubeObject): void {
@@ -108,32 +107,23 @@ export const deploymentKind: KindDefinition = {
   hasStatus: true,
   defaults: defaultDeployment,
   validate(object, old) {
-    const spec = asObject(object.spec) ?? {};
-    const meta =
-      old === undefined
-        ? validateObjectMeta(object.metadata, { namespaced: true, nameValidator: nameIsDNSSubdomain })
-        : validateObjectMetaUpdate(object.metadata, old.metadata);
-    const errs = [...meta, ...validateDeploymentSpec(spec)];
-    if (old !== undefined) errs.push(...validateSelectorUnchanged(spec, asObject(old.spec)));
-    return errs;
+    return validateWithFixedSelector(object, old, validateDeploymentSpec);
   },
   table: {
     columns: [
       NAME_COLUMN,
-      column('Ready', 'string', 'Number of the pod with ready state'),
+      READY_COLUMN,
       column('Up-to-date', 'string', 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.'),
       column('Available', 'string', 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.'),
       AGE_COLUMN,
-      column('Containers', 'string', CONTAINERS_DESCRIPTION, 1),
-      column('Images', 'string', IMAGES_DESCRIPTION, 1),
+      ...CONTAINER_COLUMNS,
       column('Selector', 'string', 'Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.', 1),
     ],
     cells(object, now) {
-      const ready = `${numberAt(object, 'status', 'readyReplicas')}/${numberAt(object, 'spec', 'replicas')}`;
       const selector = formatSelector(asLabelSelector(asObject(object.spec)?.selector));
       return [
         nameOf(object),
-        ready,
+        readyCell(object),
         numberAt(object, 'status', 'updatedReplicas'),
         numberAt(object, 'status', 'availableReplicas'),
         ageOf(object, now),

@@ -5,10 +5,9 @@ import type { FieldError, KindDefinition } from '../kind.ts';
 import type { KubeObject } from '../object.ts';
 import { invalid, required } from '../validation/field-errors.ts';
 import { validateLabelName } from '../validation/labels.ts';
-import { isDNS1123Subdomain, nameIsDNSSubdomain } from '../validation/names.ts';
-import { validateObjectMeta, validateObjectMetaUpdate } from '../validation/object-meta.ts';
+import { isDNS1123Subdomain } from '../validation/names.ts';
 import { formatAge } from './age.ts';
-import { NAME_COLUMN, STANDARD_VERBS, column, nameOf } from './common.ts';
+import { NAME_COLUMN, STANDARD_VERBS, column, nameOf, validateMeta } from './common.ts';
 import { asNumber, asObject, asString, stringAt } from './json-access.ts';
 
 const LENGTH_LIMITS: [field: string, limit: number][] = [
@@ -86,11 +85,7 @@ export const eventKind: KindDefinition = {
   hasStatus: false,
   defaults() {},
   validate(object, old) {
-    const meta =
-      old === undefined
-        ? validateObjectMeta(object.metadata, { namespaced: true, nameValidator: nameIsDNSSubdomain })
-        : validateObjectMetaUpdate(object.metadata, old.metadata);
-    return [...meta, ...validateEvent(object)];
+    return [...validateMeta(object, old, { namespaced: true }), ...validateEvent(object)];
   },
   table: {
     columns: [

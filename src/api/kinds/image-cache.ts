@@ -4,9 +4,8 @@
 import type { FieldError, KindDefinition } from '../kind.ts';
 import type { KubeObject } from '../object.ts';
 import { duplicate, indexPath, invalid, required, typeInvalid } from '../validation/field-errors.ts';
-import { isDNS1123Label, isDNS1123Subdomain, nameIsDNSSubdomain } from '../validation/names.ts';
-import { validateObjectMeta, validateObjectMetaUpdate } from '../validation/object-meta.ts';
-import { AGE_COLUMN, NAME_COLUMN, STANDARD_VERBS, STATUS_SUBRESOURCE, ageOf, nameOf } from './common.ts';
+import { isDNS1123Label, isDNS1123Subdomain } from '../validation/names.ts';
+import { AGE_COLUMN, NAME_COLUMN, STANDARD_VERBS, STATUS_SUBRESOURCE, ageOf, nameOf, validateMeta } from './common.ts';
 import { imageRefProblem } from './image-ref.ts';
 import { asObject } from './json-access.ts';
 
@@ -96,11 +95,7 @@ export const imageCacheKind: KindDefinition = {
   hasStatus: true,
   defaults() {},
   validate(object, old) {
-    const meta =
-      old === undefined
-        ? validateObjectMeta(object.metadata, { namespaced: false, nameValidator: nameIsDNSSubdomain })
-        : validateObjectMetaUpdate(object.metadata, old.metadata);
-    return [...meta, ...validateImageCacheSpec(object)];
+    return [...validateMeta(object, old, { namespaced: false }), ...validateImageCacheSpec(object)];
   },
   table: {
     columns: [NAME_COLUMN, AGE_COLUMN],

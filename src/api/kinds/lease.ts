@@ -3,9 +3,7 @@
 import type { FieldError, KindDefinition } from '../kind.ts';
 import type { KubeObject } from '../object.ts';
 import { invalid } from '../validation/field-errors.ts';
-import { nameIsDNSSubdomain } from '../validation/names.ts';
-import { validateObjectMeta, validateObjectMetaUpdate } from '../validation/object-meta.ts';
-import { AGE_COLUMN, NAME_COLUMN, STANDARD_VERBS, ageOf, column, nameOf } from './common.ts';
+import { AGE_COLUMN, NAME_COLUMN, STANDARD_VERBS, ageOf, column, nameOf, validateMeta } from './common.ts';
 import { asNumber, asObject, stringAt } from './json-access.ts';
 
 function validateLeaseSpec(lease: KubeObject): FieldError[] {
@@ -34,11 +32,7 @@ export const leaseKind: KindDefinition = {
   hasStatus: false,
   defaults() {},
   validate(object, old) {
-    const meta =
-      old === undefined
-        ? validateObjectMeta(object.metadata, { namespaced: true, nameValidator: nameIsDNSSubdomain })
-        : validateObjectMetaUpdate(object.metadata, old.metadata);
-    return [...meta, ...validateLeaseSpec(object)];
+    return [...validateMeta(object, old, { namespaced: true }), ...validateLeaseSpec(object)];
   },
   table: {
     columns: [

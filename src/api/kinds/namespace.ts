@@ -3,8 +3,7 @@
 import type { KindDefinition } from '../kind.ts';
 import type { KubeObject } from '../object.ts';
 import { nameIsDNSLabel } from '../validation/names.ts';
-import { validateObjectMeta, validateObjectMetaUpdate } from '../validation/object-meta.ts';
-import { AGE_COLUMN, NAME_COLUMN, STANDARD_VERBS, STATUS_SUBRESOURCE, ageOf, column, nameOf } from './common.ts';
+import { AGE_COLUMN, NAME_COLUMN, STANDARD_VERBS, STATUS_SUBRESOURCE, ageOf, column, nameOf, validateMeta } from './common.ts';
 import { ensureObject, setDefault, setDefaultString, stringAt } from './json-access.ts';
 
 /** Kubernetes labels every namespace with its own name, so selectors can match namespaces by name. */
@@ -34,8 +33,7 @@ export const namespaceKind: KindDefinition = {
   hasStatus: true,
   defaults: defaultNamespace,
   validate(object, old) {
-    if (old === undefined) return validateObjectMeta(object.metadata, { namespaced: false, nameValidator: nameIsDNSLabel });
-    return validateObjectMetaUpdate(object.metadata, old.metadata);
+    return validateMeta(object, old, { namespaced: false, nameValidator: nameIsDNSLabel });
   },
   table: {
     columns: [NAME_COLUMN, column('Status', 'string', 'The status of the namespace'), AGE_COLUMN],

@@ -2,9 +2,7 @@
 // Printer: https://github.com/kubernetes/kubernetes/blob/master/pkg/printers/internalversion/printers.go (printNode)
 import type { KindDefinition } from '../kind.ts';
 import type { KubeObject } from '../object.ts';
-import { nameIsDNSSubdomain } from '../validation/names.ts';
-import { validateObjectMeta, validateObjectMetaUpdate } from '../validation/object-meta.ts';
-import { AGE_COLUMN, NAME_COLUMN, STANDARD_VERBS, STATUS_SUBRESOURCE, ageOf, column, nameOf } from './common.ts';
+import { AGE_COLUMN, NAME_COLUMN, STANDARD_VERBS, STATUS_SUBRESOURCE, ageOf, column, nameOf, validateMeta } from './common.ts';
 import { asObject, getPath, objects, stringAt } from './json-access.ts';
 
 const ROLE_LABEL_PREFIX = 'node-role.kubernetes.io/';
@@ -50,8 +48,7 @@ export const nodeKind: KindDefinition = {
   hasStatus: true,
   defaults() {},
   validate(object, old) {
-    if (old === undefined) return validateObjectMeta(object.metadata, { namespaced: false, nameValidator: nameIsDNSSubdomain });
-    return validateObjectMetaUpdate(object.metadata, old.metadata);
+    return validateMeta(object, old, { namespaced: false });
   },
   table: {
     columns: [

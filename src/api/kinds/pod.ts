@@ -1,9 +1,7 @@
 // core/v1 Pod.
 import type { KindDefinition } from '../kind.ts';
 import type { JsonObject, KubeObject } from '../object.ts';
-import { validateObjectMeta, validateObjectMetaUpdate } from '../validation/object-meta.ts';
-import { nameIsDNSSubdomain } from '../validation/names.ts';
-import { AGE_COLUMN, NAME_COLUMN, STANDARD_VERBS, STATUS_SUBRESOURCE, ageOf, column, nameOf } from './common.ts';
+import { AGE_COLUMN, NAME_COLUMN, STANDARD_VERBS, STATUS_SUBRESOURCE, ageOf, column, nameOf, validateMeta } from './common.ts';
 import { asObject, asString, ensureObject, objects, setDefault, setDefaultString, stringAt } from './json-access.ts';
 import { podRow, podWideCells } from './pod-printer.ts';
 import { computeQosClass } from './pod-qos.ts';
@@ -77,10 +75,8 @@ export const podKind: KindDefinition = {
   defaults: defaultPod,
   validate(object, old) {
     const spec = asObject(object.spec);
-    if (old === undefined) {
-      return [...validateObjectMeta(object.metadata, { namespaced: true, nameValidator: nameIsDNSSubdomain }), ...validatePodSpec(spec, 'spec')];
-    }
-    return [...validateObjectMetaUpdate(object.metadata, old.metadata), ...validatePodSpec(spec, 'spec'), ...validatePodSpecUpdate(spec, asObject(old.spec))];
+    const update = old === undefined ? [] : validatePodSpecUpdate(spec, asObject(old.spec));
+    return [...validateMeta(object, old, { namespaced: true }), ...validatePodSpec(spec, 'spec'), ...update];
   },
   table: {
     columns: [

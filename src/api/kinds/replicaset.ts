@@ -2,19 +2,10 @@
 import type { KindDefinition } from '../kind.ts';
 import type { KubeObject } from '../object.ts';
 import { asLabelSelector, formatLabelSelector } from '../validation/label-selector.ts';
-import { nameIsDNSSubdomain } from '../validation/names.ts';
-import { validateObjectMeta, validateObjectMetaUpdate } from '../validation/object-meta.ts';
 import { AGE_COLUMN, NAME_COLUMN, SCALE_SUBRESOURCE, STANDARD_VERBS, STATUS_SUBRESOURCE, ageOf, column, nameOf } from './common.ts';
 import { asObject, ensureObject, numberAt, setDefault } from './json-access.ts';
 import { defaultPodTemplate } from './pod-spec-defaults.ts';
-import {
-  CONTAINERS_DESCRIPTION,
-  IMAGES_DESCRIPTION,
-  containerCells,
-  validateNonNegative,
-  validateSelectorAndTemplate,
-  validateSelectorUnchanged,
-} from './workload.ts';
+import { CONTAINER_COLUMNS, containerCells, validateReplicatedSpec, validateWithFixedSelector } from './workload.ts';
 
 function defaultReplicaSet(object: KubeObject): void {
   const spec = ensureObject(object, 'spec');
@@ -38,20 +29,8 @@ export const replicaSetKind: KindDefinition = {
   hasStatus: true,
   defaults: defaultReplicaSet,
   validate(object, old) {
-    const spec = asObject(object.spec) ?? {};
-    const meta =
-      old === undefined
-        ? validateObjectMeta(object.metadata, { namespaced: true, nameValidator: nameIsDNSSubdomain })
-        : validateObjectMetaUpdate(object.metadata, old.metadata);
-    const errs = [
-      ...meta,
-      ...validateNonNegative(spec.replicas, 'spec.replicas'),
-      ...validateNonNegative(spec.minReadySeconds, 'spec.minReadySeconds'),
-      // Kubernetes' ReplicaSet validation says "deployment" here too.
-      ...validateSelectorAndTemplate(spec, 'deployment'),
-    ];
-    if (old !== undefined) errs.push(...validateSelectorUnchanged(spec, asObject(old.spec)));
-    return errs;
+    // Kubernetes' ReplicaSet validation says "deployment" in the empty-selector message too.
+    return validateWithFixedSelector(object, old, (spec) => validateReplicatedSpec(spec, 'deployment'));
   },
   table: {
     columns: [
@@ -60,8 +39,7 @@ export const replicaSetKind: KindDefinition = {
       column('Current', 'integer', 'Replicas is the most recently observed number of non-terminating pods.'),
       column('Ready', 'integer', 'The number of non-terminating pods targeted by this ReplicaSet with a Ready Condition.'),
       AGE_COLUMN,
-      column('Containers', 'string', CONTAINERS_DESCRIPTION, 1),
-      column('Images', 'string', IMAGES_DESCRIPTION, 1),
+      ...CONTAINER_COLUMNS,
       column('Selector', 'string', 'Selector is a label query over pods that should match the replica count.', 1),
     ],
     cells(object, now) {

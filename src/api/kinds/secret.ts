@@ -6,9 +6,8 @@ import type { KubeObject } from '../object.ts';
 import { forbidden, invalid, keyPath, required, tooLong } from '../validation/field-errors.ts';
 import { isConfigMapKey } from '../validation/formats.ts';
 import { decodeGoBase64, unmarshalGoMap } from '../validation/go-json.ts';
-import { nameIsDNSSubdomain } from '../validation/names.ts';
-import { semanticEqual, validateImmutableField, validateObjectMeta, validateObjectMetaUpdate } from '../validation/object-meta.ts';
-import { AGE_COLUMN, NAME_COLUMN, STANDARD_VERBS, ageOf, column, nameOf } from './common.ts';
+import { semanticEqual, validateImmutableField } from '../validation/object-meta.ts';
+import { AGE_COLUMN, NAME_COLUMN, STANDARD_VERBS, ageOf, column, nameOf, validateMeta } from './common.ts';
 import { asObject, asString, ensureObject, setDefaultString } from './json-access.ts';
 
 export const MAX_SECRET_SIZE = 1024 * 1024;
@@ -83,13 +82,22 @@ function validateDockerConfig(bytes: Uint8Array, key: string, needsAuths: boolea
   return [];
 }
 
-function validateSecretUpdate(secret: KubeObject, old: KubeObject): FieldError[] {
-  const errs = validateImmutableField(asString(secret.type) ?? '', asString(old.type) ?? '', 'type');
-  if (old.immutable === true) {
-    if (secret.immutable !== true) errs.push(forbidden('immutable', 'field is immutable when `immutable` is set'));
-    if (!semanticEqual(secret.data, old.data)) errs.push(forbidden('data', 'field is immutable when `immutable` is set'));
-  }
+/**
+ * A Secret or ConfigMap stored with `immutable: true` keeps that flag and its `fields` (the
+ * contents) for good.
+ */
+export function validateImmutableContents(object: KubeObject, old: KubeObject, fields: string[]): FieldError[] {
+  if (old.immutable !== true) return [];
+  const detail = 'field is immutable when `immutable` is set';
+  const errs: FieldError[] = [];
+  if (object.immutable !== true) errs.push(forbidden('immutable', detail));
+  for (const field of fields) if (!semanticEqual(object[field], old[field])) errs.push(forbidden(field, detail));
   return errs;
+}
+
+function validateSecretUpdate(secret: KubeObject, old: KubeObject): FieldError[] {
+  const type = validateImmutableField(asString(secret.type) ?? '', asString(old.type) ?? '', 'type');
+  return [...type, ...validateImmutableContents(secret, old, ['data'])];
 }
 
 function dataCount(object: KubeObject): number {
@@ -112,11 +120,7 @@ export const secretKind: KindDefinition = {
   hasStatus: false,
   defaults: defaultSecret,
   validate(object, old) {
-    const meta =
-      old === undefined
-        ? validateObjectMeta(object.metadata, { namespaced: true, nameValidator: nameIsDNSSubdomain })
-        : validateObjectMetaUpdate(object.metadata, old.metadata);
-    const errs = [...meta];
+    const errs = validateMeta(object, old, { namespaced: true });
     if (old !== undefined) errs.push(...validateSecretUpdate(object, old));
     errs.push(...validateSecretData(object));
     return errs;

@@ -3,12 +3,11 @@
 import type { FieldError, KindDefinition } from '../kind.ts';
 import type { JsonObject, KubeObject } from '../object.ts';
 import { forbidden, notSupported, required } from '../validation/field-errors.ts';
-import { nameIsDNSSubdomain } from '../validation/names.ts';
-import { semanticEqual, validateObjectMeta, validateObjectMetaUpdate } from '../validation/object-meta.ts';
-import { AGE_COLUMN, NAME_COLUMN, SCALE_SUBRESOURCE, STANDARD_VERBS, STATUS_SUBRESOURCE, ageOf, column, nameOf } from './common.ts';
-import { asObject, asString, ensureObject, numberAt, setDefault, setDefaultString } from './json-access.ts';
+import { semanticEqual } from '../validation/object-meta.ts';
+import { AGE_COLUMN, NAME_COLUMN, SCALE_SUBRESOURCE, STANDARD_VERBS, STATUS_SUBRESOURCE, ageOf, nameOf, validateMeta } from './common.ts';
+import { asObject, asString, ensureObject, setDefault, setDefaultString } from './json-access.ts';
 import { defaultPodTemplate } from './pod-spec-defaults.ts';
-import { CONTAINERS_DESCRIPTION, IMAGES_DESCRIPTION, containerCells, validateNonNegative, validateSelectorAndTemplate } from './workload.ts';
+import { CONTAINER_COLUMNS, READY_COLUMN, containerCells, readyCell, validateNonNegative, validateReplicatedSpec } from './workload.ts';
 
 const MUTABLE_SPEC_FIELDS = ['replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds'];
 const RETENTION_POLICIES = ['Retain', 'Delete'];
@@ -50,9 +49,7 @@ function validateStatefulSetSpec(spec: JsonObject): FieldError[] {
     const value = asString(retention?.[key]) ?? '';
     if (!RETENTION_POLICIES.includes(value)) errs.push(notSupported(`spec.persistentVolumeClaimRetentionPolicy.${key}`, value, RETENTION_POLICIES));
   }
-  errs.push(...validateNonNegative(spec.replicas, 'spec.replicas'));
-  errs.push(...validateNonNegative(spec.minReadySeconds, 'spec.minReadySeconds'));
-  errs.push(...validateSelectorAndTemplate(spec, 'statefulset'));
+  errs.push(...validateReplicatedSpec(spec, 'statefulset'));
   return errs;
 }
 
@@ -84,26 +81,18 @@ export const statefulSetKind: KindDefinition = {
   defaults: defaultStatefulSet,
   validate(object, old) {
     const spec = asObject(object.spec) ?? {};
-    if (old === undefined) {
-      return [...validateObjectMeta(object.metadata, { namespaced: true, nameValidator: nameIsDNSSubdomain }), ...validateStatefulSetSpec(spec)];
-    }
-    return [
-      ...validateObjectMetaUpdate(object.metadata, old.metadata),
-      ...validateStatefulSetSpec(spec),
-      ...validateStatefulSetUpdate(spec, asObject(old.spec) ?? {}),
-    ];
+    const update = old === undefined ? [] : validateStatefulSetUpdate(spec, asObject(old.spec) ?? {});
+    return [...validateMeta(object, old, { namespaced: true }), ...validateStatefulSetSpec(spec), ...update];
   },
   table: {
     columns: [
       NAME_COLUMN,
-      column('Ready', 'string', 'Number of the pod with ready state'),
+      READY_COLUMN,
       AGE_COLUMN,
-      column('Containers', 'string', CONTAINERS_DESCRIPTION, 1),
-      column('Images', 'string', IMAGES_DESCRIPTION, 1),
+      ...CONTAINER_COLUMNS,
     ],
     cells(object, now) {
-      const ready = `${numberAt(object, 'status', 'readyReplicas')}/${numberAt(object, 'spec', 'replicas')}`;
-      return [nameOf(object), ready, ageOf(object, now), ...containerCells(object)];
+      return [nameOf(object), readyCell(object), ageOf(object, now), ...containerCells(object)];
     },
   },
   fieldSelectors: {},

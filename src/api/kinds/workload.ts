@@ -1,14 +1,15 @@
 // What Deployments, ReplicaSets and StatefulSets share: selector and template validation, the
-// Containers/Images columns.
+// Ready and Containers/Images columns.
 // https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/apps/validation/validation.go
-import type { FieldError } from '../kind.ts';
+import type { FieldError, TableColumn } from '../kind.ts';
 import type { JsonObject, KubeObject } from '../object.ts';
 import { forbidden, goLiteral, goStringMap, invalid, notSupported, required } from '../validation/field-errors.ts';
 import { NEGATIVE_ERROR_MSG } from '../validation/formats.ts';
 import type { LabelSelector } from '../validation/label-selector.ts';
 import { asLabelSelector, goLabelSelector, isEmptySelector, selectorMatches, validateLabelSelector } from '../validation/label-selector.ts';
 import { validateImmutableField } from '../validation/object-meta.ts';
-import { asNumber, asObject, asString, getPath, objects, stringMap } from './json-access.ts';
+import { column, validateMeta } from './common.ts';
+import { asNumber, asObject, asString, getPath, numberAt, objects, stringMap } from './json-access.ts';
 import { validatePodTemplateSpec } from './pod-spec-validation.ts';
 
 /**
@@ -59,17 +60,50 @@ export function validateNonNegative(value: unknown, field: string): FieldError[]
   return n !== undefined && n < 0 ? [invalid(field, n, NEGATIVE_ERROR_MSG)] : [];
 }
 
+/**
+ * The tail of ValidateReplicaSetSpec and ValidateStatefulSetSpec: replica counts, then selector
+ * and template. (Deployments check their strategy in between, so they call the parts.)
+ */
+export function validateReplicatedSpec(spec: JsonObject, kindWord: string): FieldError[] {
+  return [
+    ...validateNonNegative(spec.replicas, 'spec.replicas'),
+    ...validateNonNegative(spec.minReadySeconds, 'spec.minReadySeconds'),
+    ...validateSelectorAndTemplate(spec, kindWord),
+  ];
+}
+
+/**
+ * validate() of a kind whose only update rule beyond metadata is the fixed selector
+ * (Deployments, ReplicaSets); StatefulSets fix more of their spec.
+ */
+export function validateWithFixedSelector(object: KubeObject, old: KubeObject | undefined, validateSpec: (spec: JsonObject) => FieldError[]): FieldError[] {
+  const spec = asObject(object.spec) ?? {};
+  const errs = [...validateMeta(object, old, { namespaced: true }), ...validateSpec(spec)];
+  if (old !== undefined) errs.push(...validateSelectorUnchanged(spec, asObject(old.spec)));
+  return errs;
+}
+
 /** apps/v1 selectors cannot change after creation. */
 export function validateSelectorUnchanged(spec: JsonObject | undefined, oldSpec: JsonObject | undefined): FieldError[] {
   const next = asLabelSelector(spec?.selector);
   return validateImmutableField(next, asLabelSelector(oldSpec?.selector), 'spec.selector', goLabelSelector(next));
 }
 
+/** Deployments' and StatefulSets' Ready column: ready of desired replicas. */
+export const READY_COLUMN = column('Ready', 'string', 'Number of the pod with ready state');
+
+export function readyCell(object: KubeObject): string {
+  return `${numberAt(object, 'status', 'readyReplicas')}/${numberAt(object, 'spec', 'replicas')}`;
+}
+
+/** The wide Containers and Images columns, filled by containerCells. */
+export const CONTAINER_COLUMNS: TableColumn[] = [
+  column('Containers', 'string', 'Names of each container in the template.', 1),
+  column('Images', 'string', 'Images referenced by each container in the template.', 1),
+];
+
 /** The wide Containers and Images cells: names and images joined by commas. */
 export function containerCells(object: KubeObject): [string, string] {
   const containers = objects(getPath(object, 'spec', 'template', 'spec', 'containers'));
   return [containers.map((c) => asString(c.name) ?? '').join(','), containers.map((c) => asString(c.image) ?? '').join(',')];
 }
-
-export const CONTAINERS_DESCRIPTION = 'Names of each container in the template.';
-export const IMAGES_DESCRIPTION = 'Images referenced by each container in the template.';

@@ -71,13 +71,8 @@ class Scanner {
   }
 
   #object(): void {
-    this.#i++;
-    this.#ws();
-    if (this.#peek() === 0x7d) {
-      this.#i++;
-      return;
-    }
-    for (;;) {
+    if (!this.#open(0x7d)) return;
+    do {
       if (this.#peek() !== 0x22) this.#fail('looking for beginning of object key string');
       this.#string();
       this.#ws();
@@ -85,43 +80,39 @@ class Scanner {
       this.#i++;
       this.#ws();
       this.#value();
-      this.#ws();
-      const c = this.#peek();
-      if (c === 0x2c) {
-        this.#i++;
-        this.#ws();
-        continue;
-      }
-      if (c === 0x7d) {
-        this.#i++;
-        return;
-      }
-      this.#fail('after object key:value pair');
-    }
+    } while (this.#more(0x7d, 'after object key:value pair'));
   }
 
   #array(): void {
+    if (!this.#open(0x5d)) return;
+    do this.#value();
+    while (this.#more(0x5d, 'after array element'));
+  }
+
+  // #open and #more are the bracket and comma handling objects and arrays share. They return
+  // before the next value is read, so nesting costs no extra stack frames.
+
+  /** Steps past an opening bracket; false when `close` follows at once (an empty object or array). */
+  #open(close: number): boolean {
     this.#i++;
     this.#ws();
-    if (this.#peek() === 0x5d) {
+    if (this.#peek() !== close) return true;
+    this.#i++;
+    return false;
+  }
+
+  /** After a member or element: true past a comma (another follows), false past `close`. */
+  #more(close: number, context: string): boolean {
+    this.#ws();
+    const c = this.#peek();
+    if (c === 0x2c) {
       this.#i++;
-      return;
-    }
-    for (;;) {
-      this.#value();
       this.#ws();
-      const c = this.#peek();
-      if (c === 0x2c) {
-        this.#i++;
-        this.#ws();
-        continue;
-      }
-      if (c === 0x5d) {
-        this.#i++;
-        return;
-      }
-      this.#fail('after array element');
+      return true;
     }
+    if (c !== close) this.#fail(context);
+    this.#i++;
+    return false;
   }
 
   #string(): void {
