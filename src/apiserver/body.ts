@@ -38,7 +38,7 @@ export function decodeObject(contentType: string | undefined, body: Buffer): Kub
     } catch (error) {
       throw errors.badRequest(`error decoding protobuf request body: ${(error as Error).message}`);
     }
-  } else throw errors.unsupportedMediaType(type);
+  } else throw errors.unsupportedMediaType();
   if (!isJsonObject(value)) throw errors.badRequest('the request body must be a JSON object');
   const object = value as unknown as KubeObject;
   if (object.metadata === undefined || object.metadata === null) object.metadata = {};

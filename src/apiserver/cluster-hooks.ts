@@ -104,6 +104,7 @@ export class ClusterHooks implements WriteHooks {
     const graceful = kind.kind === 'Pod' && spec?.nodeName !== undefined && spec.nodeName !== '';
     if (graceful || (object.metadata.finalizers ?? []).length > 0 || propagation === 'Foreground') {
       const marked = structuredClone(object);
+      if (marked.metadata.generation !== undefined && marked.metadata.generation > 0) marked.metadata.generation += 1;
       const grace = graceful ? (spec?.terminationGracePeriodSeconds ?? 30) : 0;
       marked.metadata.deletionTimestamp = timestamp(new Date(this.now().getTime() + grace * 1000));
       marked.metadata.deletionGracePeriodSeconds = grace;

@@ -6,6 +6,7 @@ import { matchesFields, parseFieldSelector } from './field-selector.ts';
 import type { FieldRequirement } from './field-selector.ts';
 import { matchesLabels, parseLabelSelector } from './label-selector.ts';
 import type { LabelSelector } from './label-selector.ts';
+import { queryFlag } from './request-info.ts';
 import { errors } from './status.ts';
 
 export interface ListOptions {
@@ -51,8 +52,8 @@ export function parseListOptions(kind: KindDefinition, query: URLSearchParams, n
     limit: limit === 0 ? undefined : limit,
     continueToken: query.get('continue') || undefined,
     timeoutSeconds: nonNegativeInt('timeoutSeconds', query.get('timeoutSeconds')),
-    allowBookmarks: query.get('allowWatchBookmarks') === 'true',
-    sendInitialEvents: query.get('sendInitialEvents') === 'true',
+    allowBookmarks: queryFlag(query, 'allowWatchBookmarks'),
+    sendInitialEvents: queryFlag(query, 'sendInitialEvents'),
   };
 }
 

@@ -12,6 +12,16 @@ export interface ResourceRequest {
   verb: Verb;
 }
 
+/**
+ * A boolean query parameter as kube-apiserver reads one (apimachinery's Convert_Slice_string_To_bool):
+ * absent is false, "0" and "false" (any case) are false, and any other value is true, including
+ * "True" (what the Python client sends) and the empty string.
+ */
+export function queryFlag(query: URLSearchParams, name: string): boolean {
+  const value = query.get(name);
+  return value !== null && value !== '0' && value.toLowerCase() !== 'false';
+}
+
 // Subresources of a namespace that are addressed as /namespaces/{name}/{sub}, not as a namespaced resource.
 const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 
@@ -46,8 +56,7 @@ export function parseResourceRequest(method: string, pathname: string, query: UR
   const [resource, name, subresource] = segments as [string, string | undefined, string | undefined];
   if (resource === 'namespaces' && segments.length >= 2) namespace = undefined;
 
-  const watchParam = query.get('watch');
-  const watching = watchPrefix || watchParam === 'true' || watchParam === '1';
+  const watching = watchPrefix || queryFlag(query, 'watch');
   let verb: Verb;
   switch (method) {
     case 'GET':

@@ -17,6 +17,10 @@ test('request info follows kube-apiserver for namespaced, cluster and namespace 
   assert.equal(parseResourceRequest('PUT', '/api/v1/namespaces/foo/status', q())?.subresource, 'status');
   assert.equal(parseResourceRequest('GET', '/apis/apps/v1/deployments', q('watch=1'))?.verb, 'watch');
   assert.equal(parseResourceRequest('GET', '/api/v1/watch/namespaces/default/pods', q())?.verb, 'watch');
+  // Booleans as apimachinery reads them: the Python client sends watch=True.
+  assert.equal(parseResourceRequest('GET', '/api/v1/namespaces/default/configmaps', q('watch=True'))?.verb, 'watch');
+  assert.equal(parseResourceRequest('GET', '/api/v1/namespaces/default/configmaps', q('watch=FALSE'))?.verb, 'list');
+  assert.equal(parseResourceRequest('GET', '/api/v1/namespaces/default/configmaps', q('watch=0'))?.verb, 'list');
   assert.equal(parseResourceRequest('DELETE', '/apis/apps/v1/namespaces/x/deployments', q())?.verb, 'deletecollection');
   assert.equal(parseResourceRequest('GET', '/apis/eci.alibabacloud.com/v1/imagecaches/ic1', q())?.group, 'eci.alibabacloud.com');
   assert.equal(parseResourceRequest('GET', '/apis/apps', q()), undefined);

@@ -52,6 +52,16 @@ function aggregate(messages: string[]): string {
   return messages.length === 1 ? (messages[0] as string) : `[${messages.join(', ')}]`;
 }
 
+/** Create and update bodies, in the order kube-apiserver's 415 message lists them. */
+export const BODY_MEDIA_TYPES = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'] as const;
+/** PATCH bodies of built-in kinds, in kube-apiserver's order; custom resources take all but strategic merge. */
+export const PATCH_MEDIA_TYPES = [
+  'application/json-patch+json',
+  'application/merge-patch+json',
+  'application/strategic-merge-patch+json',
+  'application/apply-patch+yaml',
+] as const;
+
 export const errors = {
   notFound: (ref: ResourceRef, name: string) =>
     new ApiError(404, 'NotFound', `${qualified(ref)} "${name}" not found`, { name, group: ref.group || undefined, kind: ref.resource }),
@@ -76,8 +86,9 @@ export const errors = {
   methodNotAllowed: (message = 'the server does not allow this method on the requested resource') =>
     new ApiError(405, 'MethodNotAllowed', message),
   notAcceptable: (message: string) => new ApiError(406, 'NotAcceptable', message),
-  unsupportedMediaType: (contentType: string) =>
-    new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (got ${JSON.stringify(contentType)})`),
+  // negotiation.NewUnsupportedMediaTypeError: the message lists what the endpoint accepts.
+  unsupportedMediaType: (accepted: readonly string[] = BODY_MEDIA_TYPES) =>
+    new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`),
   tooLarge: () => new ApiError(413, 'RequestEntityTooLarge', 'the request body is too large'),
   gone: (message: string) => new ApiError(410, 'Expired', message),
   pathNotFound: () => new ApiError(404, 'NotFound', 'the server could not find the requested resource'),

@@ -8,6 +8,7 @@ import { applyPatch, conflictCauses, formatConflictMessage } from '../../api/pat
 import type { RequestContext } from '../context.ts';
 import { checkFields } from '../field-validation.ts';
 import { addWarning, sendJson } from '../http-io.ts';
+import { queryFlag } from '../request-info.ts';
 import { ApiError, errors } from '../status.ts';
 import { apiVersionOf, namespaceOf } from './read.ts';
 import { checkNamespace, checkTypeMeta, commitUpdate, createObject, isDryRun } from './write.ts';
@@ -28,7 +29,7 @@ export async function applyObject(ctx: RequestContext, name: string, body: unkno
   }
   applied.metadata.name = name;
   for (const warning of checkFields(ctx, applied)) addWarning(ctx.res, warning);
-  const force = ctx.url.searchParams.get('force') === 'true';
+  const force = queryFlag(ctx.url.searchParams, 'force');
   const dryRun = isDryRun(ctx);
   const schema = schemaResolver.component(ctx.kind.schema) ?? {};
 

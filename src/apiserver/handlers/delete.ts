@@ -1,11 +1,13 @@
 // DELETE of one object and of a collection: preconditions, graceful pod deletion, finalizers
 // and the three propagation policies.
 // https://kubernetes.io/docs/concepts/architecture/garbage-collection/#cascading-deletion
+import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../../api/object.ts';
 import { isJsonObject } from '../../api/object.ts';
 import { parseJson } from '../body.ts';
 import type { PropagationPolicy, RequestContext } from '../context.ts';
 import { readBody, sendJson } from '../http-io.ts';
+import { queryFlag } from '../request-info.ts';
 import { ApiError, errors, successStatus } from '../status.ts';
 import { timestamp } from '../write-pipeline.ts';
 import { listObjects, namespaceOf, requireName, withTypeMeta } from './read.ts';
@@ -27,7 +29,7 @@ async function deleteOptions(ctx: RequestContext): Promise<DeleteOptions> {
   const query = ctx.url.searchParams;
   const grace = raw['gracePeriodSeconds'] ?? (query.has('gracePeriodSeconds') ? Number(query.get('gracePeriodSeconds')) : undefined);
   let policy = raw['propagationPolicy'] ?? query.get('propagationPolicy') ?? undefined;
-  const orphan = raw['orphanDependents'] ?? (query.has('orphanDependents') ? query.get('orphanDependents') === 'true' : undefined);
+  const orphan = raw['orphanDependents'] ?? (query.has('orphanDependents') ? queryFlag(query, 'orphanDependents') : undefined);
   if (policy === undefined && orphan !== undefined) policy = orphan === true ? 'Orphan' : 'Background';
   policy ??= 'Background';
   if (policy !== 'Background' && policy !== 'Foreground' && policy !== 'Orphan') {
@@ -55,9 +57,15 @@ function gracePeriod(ctx: RequestContext, object: KubeObject, options: DeleteOpt
   return options.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
 }
 
+// The namespaces kube-apiserver's NamespaceLifecycle admission never lets go.
+const IMMORTAL_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
+
 /** Deletes one stored object; returns what the client is shown. */
 export async function deleteObject(ctx: RequestContext, object: KubeObject, options: DeleteOptions, dryRun: boolean): Promise<{ object: KubeObject; gone: boolean }> {
   const name = object.metadata.name ?? '';
+  if (ctx.kind.kind === 'Namespace' && ctx.kind.group === '' && IMMORTAL_NAMESPACES.has(name)) {
+    throw new ApiError(403, 'Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`, { name, kind: 'namespaces' });
+  }
   const { uid, resourceVersion } = options.preconditions;
   if (uid !== undefined && uid !== object.metadata.uid) {
     throw errors.conflict(ctx.kind, name, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${object.metadata.uid ?? ''}`);
@@ -80,12 +88,16 @@ export async function deleteObject(ctx: RequestContext, object: KubeObject, opti
   const marked = structuredClone(object);
   const meta = marked.metadata;
   const deadline = new Date(now.getTime() + grace * 1000);
+  // The first mark counts as a change of the object, as kube-apiserver's markAsDeleting does.
+  if (meta.deletionTimestamp === undefined && meta.generation !== undefined && meta.generation > 0) meta.generation += 1;
   if (meta.deletionTimestamp === undefined || Date.parse(meta.deletionTimestamp) > deadline.getTime()) {
     meta.deletionTimestamp = timestamp(deadline);
     meta.deletionGracePeriodSeconds = grace;
   }
   meta.finalizers = [...finalizers];
   if (dryRun) return { object: marked, gone: false };
+  // Deleting an object already marked this way changes nothing: no write, no watch event.
+  if (isDeepStrictEqual(marked.metadata, object.metadata)) return { object, gone: false };
   const updated = await ctx.state.objects.update(ctx.kind, marked, Number(object.metadata.resourceVersion));
   await ctx.state.hooks.terminating?.(ctx.kind, updated);
   return { object: updated, gone: false };

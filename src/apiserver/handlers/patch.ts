@@ -9,7 +9,7 @@ import { mediaType, parseJson, parseYamlOrJson } from '../body.ts';
 import type { RequestContext } from '../context.ts';
 import { checkFields } from '../field-validation.ts';
 import { addWarning, readBody, sendJson } from '../http-io.ts';
-import { ApiError, errors } from '../status.ts';
+import { ApiError, errors, PATCH_MEDIA_TYPES } from '../status.ts';
 import { applyObject } from './apply.ts';
 import { namespaceOf, requireName } from './read.ts';
 import { checkTypeMeta, commitUpdate, isDryRun } from './write.ts';
@@ -44,12 +44,10 @@ export async function handlePatch(ctx: RequestContext): Promise<void> {
     await applyObject(ctx, name, parseYamlOrJson(body));
     return;
   }
-  if (type === 'application/strategic-merge-patch+json' && !BUILT_IN_GROUPS.has(ctx.kind.group)) {
-    throw errors.unsupportedMediaType(type);
-  }
-  if (type !== 'application/json-patch+json' && type !== 'application/merge-patch+json' && type !== 'application/strategic-merge-patch+json') {
-    throw errors.unsupportedMediaType(type);
-  }
+  const accepted: readonly string[] = BUILT_IN_GROUPS.has(ctx.kind.group)
+    ? PATCH_MEDIA_TYPES
+    : PATCH_MEDIA_TYPES.filter((t) => t !== 'application/strategic-merge-patch+json');
+  if (!accepted.includes(type)) throw errors.unsupportedMediaType(accepted);
   const patch = parseJson(body, 'patch');
   const dryRun = isDryRun(ctx);
   for (let attempt = 1; ; attempt++) {

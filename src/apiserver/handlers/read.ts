@@ -4,7 +4,7 @@ import type { RequestContext } from '../context.ts';
 import { sendJson, sendJsonText } from '../http-io.ts';
 import { decodeContinue, encodeContinue, matches, parseListOptions, parseResourceVersion } from '../list-options.ts';
 import { parseAccept, wantsTable } from '../negotiation.ts';
-import { errors } from '../status.ts';
+import { ApiError, errors } from '../status.ts';
 import { parseIncludeObject, toTable } from '../table.ts';
 
 export function apiVersionOf(ctx: RequestContext): string {
@@ -36,12 +36,26 @@ export async function handleGet(ctx: RequestContext): Promise<void> {
   sendJson(ctx.res, 200, object);
 }
 
+// kube-apiserver's messages for a list whose revision was compacted (storage/etcd3/store.go).
+const LIST_EXPIRED = 'The resourceVersion for the provided list is too old.';
+const CONTINUE_EXPIRED =
+  'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.';
+
+function expiredList(error: unknown, paging: boolean): unknown {
+  if (!(error instanceof ApiError) || error.code !== 410) return error;
+  return errors.gone(paging ? CONTINUE_EXPIRED : LIST_EXPIRED);
+}
+
 export async function listObjects(ctx: RequestContext): Promise<{ items: KubeObject[]; revision: number; continueToken?: string }> {
   const options = parseListOptions(ctx.kind, ctx.url.searchParams, undefined);
   let revision: number | undefined;
   let startAfter: string | undefined;
   if (options.continueToken !== undefined) {
     ({ revision, startAfter } = decodeContinue(options.continueToken));
+    // The token names its own revision (storage.ValidateListOptions).
+    if (options.resourceVersion !== undefined && options.resourceVersion !== '' && options.resourceVersion !== '0') {
+      throw errors.badRequest('specifying resource version is not allowed when using continue');
+    }
   } else if (options.resourceVersionMatch === 'Exact') {
     revision = parseResourceVersion(options.resourceVersion);
   }
@@ -50,11 +64,15 @@ export async function listObjects(ctx: RequestContext): Promise<{ items: KubeObj
   // Selectors filter after the read, so keep reading pages until the limit is filled.
   for (;;) {
     const want = options.limit === undefined ? undefined : Math.max(options.limit - items.length, 1);
-    const page = await ctx.state.objects.list(ctx.kind, namespace, {
-      ...(revision === undefined ? {} : { revision }),
-      ...(want === undefined ? {} : { limit: Math.max(want, 50) }),
-      ...(startAfter === undefined ? {} : { startAfter }),
-    });
+    const page = await ctx.state.objects
+      .list(ctx.kind, namespace, {
+        ...(revision === undefined ? {} : { revision }),
+        ...(want === undefined ? {} : { limit: Math.max(want, 50) }),
+        ...(startAfter === undefined ? {} : { startAfter }),
+      })
+      .catch((error: unknown) => {
+        throw expiredList(error, options.continueToken !== undefined);
+      });
     revision = page.revision;
     for (let i = 0; i < page.items.length; i++) {
       const item = page.items[i] as KubeObject;

@@ -7,7 +7,8 @@ import type { JsonObject, JsonValue } from '../../api/object.ts';
 import { mediaType, parseJson } from '../body.ts';
 import type { RequestContext } from '../context.ts';
 import { readBody, sendJson } from '../http-io.ts';
-import { ApiError, errors } from '../status.ts';
+import { queryFlag } from '../request-info.ts';
+import { ApiError, errors, PATCH_MEDIA_TYPES } from '../status.ts';
 import { namespaceOf, requireName } from './read.ts';
 import { commitUpdate, isDryRun } from './write.ts';
 
@@ -42,7 +43,7 @@ export async function handleScale(ctx: RequestContext): Promise<void> {
     else if (type === 'application/json-patch+json') scale = applyJsonPatch(current as JsonValue, parseJson(body) as JsonValue);
     else if (type === 'application/merge-patch+json' || type === 'application/strategic-merge-patch+json') {
       scale = applyMergePatch(current as JsonObject, parseJson(body) as JsonValue);
-    } else throw errors.unsupportedMediaType(type);
+    } else throw errors.unsupportedMediaType(PATCH_MEDIA_TYPES);
     const replicas = isJsonObject(scale) && isJsonObject(scale['spec']) ? scale['spec']['replicas'] : undefined;
     if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
       throw errors.invalid('autoscaling', 'Scale', name, [{ reason: 'FieldValueInvalid', message: `Invalid value: ${String(replicas)}: must be greater than or equal to 0`, field: 'spec.replicas' }]);
@@ -105,8 +106,8 @@ export async function handleLog(ctx: RequestContext): Promise<void> {
   const tail = query.get('tailLines');
   ctx.res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });
   await ctx.state.logs.stream(pod, container, {
-    follow: query.get('follow') === 'true',
+    follow: queryFlag(query, 'follow'),
     ...(tail === null ? {} : { tailLines: Number(tail) }),
-    previous: query.get('previous') === 'true',
+    previous: queryFlag(query, 'previous'),
   }, ctx.res);
 }

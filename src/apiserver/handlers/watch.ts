@@ -13,6 +13,11 @@ import { toTable } from '../table.ts';
 import { apiVersionOf, namespaceOf, withTypeMeta } from './read.ts';
 
 const BOOKMARK_INTERVAL_MS = 60_000;
+// FERRY_WATCH_BOOKMARK_INTERVAL_MS shortens the interval (tests cannot wait a minute for one).
+function bookmarkInterval(): number {
+  const override = Number(process.env['FERRY_WATCH_BOOKMARK_INTERVAL_MS']);
+  return Number.isInteger(override) && override > 0 ? override : BOOKMARK_INTERVAL_MS;
+}
 // kube-apiserver ends a watch without timeoutSeconds after a random 30-60 minutes (min-request-timeout).
 const DEFAULT_TIMEOUT_S = 1800;
 // A watcher that cannot keep up is cut off rather than buffered without bound.
@@ -111,10 +116,11 @@ export async function handleWatch(ctx: RequestContext): Promise<void> {
   const timeout = (options.timeoutSeconds ?? DEFAULT_TIMEOUT_S * (1 + Math.random())) * 1000;
   timers.push(setTimeout(finish, timeout));
   if (options.allowBookmarks) {
+    const interval = bookmarkInterval();
     const bookmark = (): void => {
       send('BOOKMARK', { kind: ctx.kind.kind, apiVersion: apiVersionOf(ctx), metadata: { resourceVersion: String(lastRevision) } });
-      timers.push(setTimeout(bookmark, BOOKMARK_INTERVAL_MS));
+      timers.push(setTimeout(bookmark, interval));
     };
-    timers.push(setTimeout(bookmark, BOOKMARK_INTERVAL_MS));
+    timers.push(setTimeout(bookmark, interval));
   }
 }
