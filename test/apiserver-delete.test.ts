@@ -149,6 +149,21 @@ describe('delete', () => {
     assert.equal(left.metadata.deletionTimestamp, undefined);
   });
 
+  test('a namespace held by a finalizer stays Terminating, refuses new content, and goes when released', async () => {
+    await ok(api.request('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'held', finalizers: ['example.com/hold'] } } }), 201);
+    const deleted = await ok(api.request('DELETE', '/api/v1/namespaces/held'));
+    assert.equal(deleted.status.phase, 'Terminating');
+    assert.ok(deleted.metadata.deletionTimestamp);
+    const live = await ok(api.request('GET', '/api/v1/namespaces/held'));
+    assert.equal(live.status.phase, 'Terminating');
+    const refused = await api.request<Obj>('POST', '/api/v1/namespaces/held/configmaps', { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'late' } } });
+    assert.equal(refused.status, 403);
+    assert.equal(refused.json.message, 'configmaps "late" is forbidden: unable to create new content in namespace held because it is being terminated');
+    assert.deepEqual((await ok(api.request('GET', '/api/v1/namespaces/held/secrets'))).items, [], 'its contents were deleted already');
+    await ok(api.request('PATCH', '/api/v1/namespaces/held', { body: { metadata: { finalizers: null } }, contentType: 'application/merge-patch+json' }));
+    assert.ok(await eventually(async () => (await statusOf('/api/v1/namespaces/held')) === 404), 'released, the namespace goes');
+  });
+
   test('deleting a namespace deletes the objects in it', async () => {
     await ok(api.request('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'doomed' } } }), 201);
     const nsCms = '/api/v1/namespaces/doomed/configmaps';

@@ -143,6 +143,17 @@ describe('list then watch', () => {
     });
   }
 
+  test('sendInitialEvents=true ends the initial ADDED events with an initial-events-end bookmark', async () => {
+    await namespace('streamed');
+    await createCm('streamed', 'a');
+    const w = watch(`${cms('streamed')}?watch=true&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan`);
+    const [added, bookmark] = await take(w, 2);
+    assert.equal(brief(added as WatchEvent), 'ADDED a');
+    assert.equal(bookmark?.type, 'BOOKMARK');
+    assert.equal(bookmark?.object.metadata.annotations['k8s.io/initial-events-end'], 'true');
+    assert.ok(Number(bookmark?.object.metadata.resourceVersion) >= Number(added?.object.metadata.resourceVersion));
+  });
+
   test('a watch without resourceVersion started while writes race it ends in the state a later list shows', async () => {
     await namespace('race-initial');
     for (let i = 0; i < 5; i++) await createCm('race-initial', `r-${i}`);

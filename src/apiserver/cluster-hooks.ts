@@ -68,6 +68,10 @@ export class ClusterHooks implements WriteHooks {
   }
 
   async terminating(kind: KindDefinition, object: KubeObject): Promise<void> {
+    if (kind.kind === 'Namespace' && kind.group === '') {
+      await this.finalizeNamespace(kind, object);
+      return;
+    }
     const finalizers = object.metadata.finalizers ?? [];
     if (finalizers.includes(ORPHAN)) {
       await this.orphanDependents(kind, object);
@@ -144,6 +148,27 @@ export class ClusterHooks implements WriteHooks {
         } else {
           live.metadata.finalizers = rest;
           await this.objects.update(kind, live, Number(live.metadata.resourceVersion));
+        }
+        return;
+      } catch (error) {
+        if (!(error instanceof ApiError && error.reason === 'Conflict')) throw error;
+      }
+    }
+  }
+
+  /** What the namespace controller does: delete the contents, then release the namespace. */
+  private async finalizeNamespace(kind: KindDefinition, object: KubeObject): Promise<void> {
+    await this.emptyNamespace(object.metadata.name ?? '');
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const live = await this.objects.get(kind, undefined, object.metadata.name ?? '');
+      if (live === undefined || live.metadata.uid !== object.metadata.uid) return;
+      try {
+        if ((live.metadata.finalizers ?? []).length > 0) {
+          const next = structuredClone(live);
+          (next['spec'] as { finalizers?: string[] }).finalizers = [];
+          await this.objects.update(kind, next, Number(live.metadata.resourceVersion));
+        } else {
+          await this.objects.delete(kind, live, Number(live.metadata.resourceVersion));
         }
         return;
       } catch (error) {

@@ -60,10 +60,14 @@ function gracePeriod(ctx: RequestContext, object: KubeObject, options: DeleteOpt
 // The namespaces kube-apiserver's NamespaceLifecycle admission never lets go.
 const IMMORTAL_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
 
+function isNamespace(ctx: RequestContext): boolean {
+  return ctx.kind.kind === 'Namespace' && ctx.kind.group === '';
+}
+
 /** Deletes one stored object; returns what the client is shown. */
 export async function deleteObject(ctx: RequestContext, object: KubeObject, options: DeleteOptions, dryRun: boolean): Promise<{ object: KubeObject; gone: boolean }> {
   const name = object.metadata.name ?? '';
-  if (ctx.kind.kind === 'Namespace' && ctx.kind.group === '' && IMMORTAL_NAMESPACES.has(name)) {
+  if (isNamespace(ctx) && IMMORTAL_NAMESPACES.has(name)) {
     throw new ApiError(403, 'Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`, { name, kind: 'namespaces' });
   }
   const { uid, resourceVersion } = options.preconditions;
@@ -75,9 +79,11 @@ export async function deleteObject(ctx: RequestContext, object: KubeObject, opti
   }
   const grace = gracePeriod(ctx, object, options);
   const finalizers = new Set(object.metadata.finalizers ?? []);
+  // A namespace's spec.finalizers (["kubernetes"]) hold it in Terminating until it is empty.
+  const namespaceFinalizers = isNamespace(ctx) ? ((object['spec'] as { finalizers?: string[] } | undefined)?.finalizers ?? []) : [];
   if (options.propagationPolicy === 'Foreground') finalizers.add(FOREGROUND);
   if (options.propagationPolicy === 'Orphan') finalizers.add(ORPHAN);
-  if (grace === 0 && finalizers.size === 0) {
+  if (grace === 0 && finalizers.size === 0 && namespaceFinalizers.length === 0) {
     if (dryRun) return { object, gone: true };
     const gone = await ctx.state.objects.delete(ctx.kind, object, Number(object.metadata.resourceVersion));
     await ctx.state.hooks.deleted?.(ctx.kind, gone, options.propagationPolicy);
@@ -94,7 +100,9 @@ export async function deleteObject(ctx: RequestContext, object: KubeObject, opti
     meta.deletionTimestamp = timestamp(deadline);
     meta.deletionGracePeriodSeconds = grace;
   }
-  meta.finalizers = [...finalizers];
+  if (finalizers.size > 0) meta.finalizers = [...finalizers];
+  else delete meta.finalizers;
+  if (namespaceFinalizers.length > 0) marked['status'] = { ...(marked['status'] as object | undefined), phase: 'Terminating' };
   if (dryRun) return { object: marked, gone: false };
   // Deleting an object already marked this way changes nothing: no write, no watch event.
   if (isDeepStrictEqual(marked.metadata, object.metadata)) return { object, gone: false };

@@ -74,6 +74,14 @@ export async function handleWatch(ctx: RequestContext): Promise<void> {
   };
 
   for (const o of initial) send('ADDED', withTypeMeta(ctx, o));
+  // Streaming lists (KEP-3157, client-go's WatchList): a bookmark marks the end of the initial state.
+  if (options.sendInitialEvents && requested === undefined && options.allowBookmarks) {
+    send('BOOKMARK', {
+      kind: ctx.kind.kind,
+      apiVersion: apiVersionOf(ctx),
+      metadata: { resourceVersion: String(after), annotations: { 'k8s.io/initial-events-end': 'true' } },
+    });
+  }
 
   const onEvent = (event: ObjectEvent): void => {
     lastRevision = event.revision;

@@ -101,7 +101,9 @@ export async function commitUpdate(
   if (unchanged || dryRun) return withTypeMeta(ctx, unchanged ? old : prepared);
   const revision = Number(old.metadata.resourceVersion);
   // An object being deleted whose last finalizer was removed leaves storage now.
-  if (prepared.metadata.deletionTimestamp !== undefined && (prepared.metadata.finalizers ?? []).length === 0) {
+  const namespaceFinalizers = ctx.kind.kind === 'Namespace' ? ((prepared['spec'] as { finalizers?: unknown[] } | undefined)?.finalizers ?? []) : [];
+  const held = (prepared.metadata.finalizers ?? []).length > 0 || namespaceFinalizers.length > 0;
+  if (prepared.metadata.deletionTimestamp !== undefined && !held) {
     const gone = await ctx.state.objects.delete(ctx.kind, prepared, revision);
     await ctx.state.hooks.deleted?.(ctx.kind, gone, 'Background');
     return withTypeMeta(ctx, { ...prepared, metadata: { ...prepared.metadata, resourceVersion: gone.metadata.resourceVersion } });
