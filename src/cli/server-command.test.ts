@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
 import { parseListen } from './server-command.ts';
 
@@ -33,7 +33,8 @@ test('--listen accepts HOST:PORT and [v6]:PORT and names the fix otherwise', () 
 test('ferry server prints the KUBECONFIG line, writes private files, and stops on SIGTERM; ferry kubeconfig prints it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ferry-server-cmd-'));
   try {
-    const result = await run(['server', '--data-dir', dir, '--listen', '127.0.0.1:0'], /export KUBECONFIG=/);
+    // A relative --data-dir still prints an absolute KUBECONFIG path.
+    const result = await run(['server', '--data-dir', relative(process.cwd(), dir), '--listen', '127.0.0.1:0'], /export KUBECONFIG=/);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /listening on https:\/\/127\.0\.0\.1:\d+/);
     assert.ok(result.stdout.includes(`export KUBECONFIG=${join(dir, 'admin.kubeconfig')}`));

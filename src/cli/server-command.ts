@@ -1,5 +1,6 @@
 // `ferry server`: the all-in-one control plane. Prints where the kubeconfig is and runs until
 // SIGINT/SIGTERM.
+import { resolve } from 'node:path';
 import { clientHost } from './server-files.ts';
 import { startControlPlane } from './control-plane.ts';
 import { defaultDataDir } from './data-dir.ts';
@@ -33,7 +34,8 @@ export async function serverCommand(args: string[]): Promise<number> {
     process.stdout.write(SERVER_HELP);
     return 0;
   }
-  const dataDir = values['data-dir'] ?? defaultDataDir();
+  // Absolute, so the printed KUBECONFIG line works from any directory.
+  const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
   const { host, port } = parseListen(values.listen);
   const plane = await startControlPlane({
     dataDir,
