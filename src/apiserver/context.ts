@@ -61,3 +61,7 @@ export function createKindRegistry(kinds: KindDefinition[]): KindRegistry {
     byKind: (group, kind) => byKind.get(`${group}/${kind}`),
   };
 }
+
+export function apiVersionOf(ctx: { kind: KindDefinition }): string {
+  return ctx.kind.group === '' ? ctx.kind.version : `${ctx.kind.group}/${ctx.kind.version}`;
+}

@@ -4,8 +4,8 @@
 import type { KubeObject } from '../api/object.ts';
 import { schemaResolver } from '../api/openapi/index.ts';
 import { recordUpdate } from '../api/patch/index.ts';
+import { apiVersionOf } from './context.ts';
 import type { RequestContext } from './context.ts';
-import { apiVersionOf } from './handlers/read.ts';
 import { errors } from './status.ts';
 
 /** `?fieldManager=`, else the client's name from its User-Agent, as kube-apiserver does. */

@@ -5,12 +5,13 @@ import type { KubeObject } from '../../api/object.ts';
 import { isJsonObject } from '../../api/object.ts';
 import { schemaResolver } from '../../api/openapi/index.ts';
 import { applyPatch, conflictCauses, formatConflictMessage } from '../../api/patch/index.ts';
+import { apiVersionOf } from '../context.ts';
 import type { RequestContext } from '../context.ts';
 import { checkFields } from '../field-validation.ts';
 import { addWarning, sendJson } from '../http-io.ts';
 import { queryFlag } from '../request-info.ts';
 import { ApiError, errors } from '../status.ts';
-import { apiVersionOf, namespaceOf } from './read.ts';
+import { namespaceOf } from './read.ts';
 import { checkNamespace, checkTypeMeta, commitUpdate, createObject, isDryRun } from './write.ts';
 
 const MAX_ATTEMPTS = 5;

@@ -1,5 +1,6 @@
 // GET of one object and of a collection, as JSON or as a Table.
 import type { KubeObject } from '../../api/object.ts';
+import { apiVersionOf } from '../context.ts';
 import type { RequestContext } from '../context.ts';
 import { sendJson, sendJsonText } from '../http-io.ts';
 import { decodeContinue, encodeContinue, matches, parseListOptions, parseResourceVersion } from '../list-options.ts';
@@ -7,9 +8,6 @@ import { parseAccept, wantsTable } from '../negotiation.ts';
 import { ApiError, errors } from '../status.ts';
 import { parseIncludeObject, toTable } from '../table.ts';
 
-export function apiVersionOf(ctx: RequestContext): string {
-  return ctx.kind.group === '' ? ctx.kind.version : `${ctx.kind.group}/${ctx.kind.version}`;
-}
 
 /** Objects as clients see them: managedFields are kept, as in Kubernetes. */
 export function withTypeMeta(ctx: RequestContext, object: KubeObject): KubeObject {

@@ -3,6 +3,7 @@
 // and an object that stops matching the selectors is sent as DELETED, as kube-apiserver does.
 // https://kubernetes.io/docs/reference/using-api/api-concepts/#efficient-detection-of-changes
 import type { KubeObject } from '../../api/object.ts';
+import { apiVersionOf } from '../context.ts';
 import type { RequestContext } from '../context.ts';
 import { matches, parseListOptions, parseResourceVersion } from '../list-options.ts';
 import { parseAccept, wantsTable } from '../negotiation.ts';
@@ -10,7 +11,7 @@ import type { ObjectEvent } from '../object-store.ts';
 import { RevisionMemo } from '../revision-memo.ts';
 import { ApiError } from '../status.ts';
 import { toTable } from '../table.ts';
-import { apiVersionOf, namespaceOf, withTypeMeta } from './read.ts';
+import { namespaceOf, withTypeMeta } from './read.ts';
 
 const BOOKMARK_INTERVAL_MS = 60_000;
 // FERRY_WATCH_BOOKMARK_INTERVAL_MS shortens the interval (tests cannot wait a minute for one).

@@ -1,13 +1,14 @@
 // POST (create) and PUT (update), and the shared commit used by PATCH.
 import type { KubeObject } from '../../api/object.ts';
 import { decodeObject } from '../body.ts';
+import { apiVersionOf } from '../context.ts';
 import type { RequestContext } from '../context.ts';
 import { checkFields } from '../field-validation.ts';
 import { addWarning, readBody, sendJson } from '../http-io.ts';
 import { managerOf, trackUpdate } from '../managed-fields.ts';
 import { errors } from '../status.ts';
 import { prepareCreate, prepareUpdate } from '../write-pipeline.ts';
-import { apiVersionOf, namespaceOf, requireName, withTypeMeta } from './read.ts';
+import { namespaceOf, requireName, withTypeMeta } from './read.ts';
 
 export function isDryRun(ctx: RequestContext): boolean {
   const dryRun = ctx.url.searchParams.getAll('dryRun');
