@@ -10,6 +10,7 @@ import { createKindRegistry } from './context.ts';
 import type { LogSource, RequestContext, ServerState, WriteHooks } from './context.ts';
 import { sendError } from './http-io.ts';
 import { NamespaceCache } from './namespace-cache.ts';
+import { tlsFront } from './tls-front.ts';
 import { handleNonResource } from './non-resource.ts';
 import type { ObjectStore } from './object-store.ts';
 import { parseResourceRequest } from './request-info.ts';
@@ -79,6 +80,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     });
   });
   server.keepAliveTimeout = 65_000;
+  const front = tlsFront(server);
 
   return {
     server,
@@ -87,10 +89,10 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       const nsKind = kinds.byResource('', 'v1', 'namespaces');
       if (nsKind !== undefined) await namespaces.start(options.objects, nsKind);
       return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          const address = server.address() as AddressInfo;
+        front.once('error', reject);
+        front.listen(port, host, () => {
+          front.off('error', reject);
+          const address = front.address() as AddressInfo;
           serverAddress = `${host.includes(':') ? `[${host}]` : host}:${address.port}`;
           resolve(address);
         });
@@ -99,7 +101,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     close() {
       namespaces.stop();
       return new Promise((resolve) => {
-        server.close(() => resolve());
+        front.close(() => resolve());
         server.closeAllConnections();
       });
     },
