@@ -187,6 +187,11 @@ for (const minor of [27, 32, 33]) {
       assert.match(missing.stderr, /Error from server \(NotFound\): secrets "nope" not found/);
     });
 
+    test('auth can-i and whoami answer for the admin', async () => {
+      assert.equal(ok(await k(['auth', 'can-i', 'create', 'deployments'])).trim(), 'yes');
+      assert.match(ok(await k(['auth', 'whoami'])), /Username\s+admin/);
+    });
+
     test('requests without the token get 401', async () => {
       const result = await k(['get', 'pods', '--token', 'wrong']);
       assert.notEqual(result.code, 0);

@@ -10,6 +10,7 @@ import { createKindRegistry } from './context.ts';
 import type { LogSource, RequestContext, ServerState, WriteHooks } from './context.ts';
 import { sendError } from './http-io.ts';
 import { NamespaceCache } from './namespace-cache.ts';
+import { handleSelfReview } from './self-review.ts';
 import { tlsFront } from './tls-front.ts';
 import { handleNonResource } from './non-resource.ts';
 import type { ObjectStore } from './object-store.ts';
@@ -53,6 +54,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     const url = new URL(req.url ?? '/', 'https://localhost');
     if (user === undefined && !isPublicPath(url.pathname)) throw errors.unauthorized();
     if (handleNonResource(req, res, url, { kinds, serverAddress, ready: () => true })) return;
+    if (user !== undefined && (await handleSelfReview(req, res, url.pathname, user))) return;
     const info = parseResourceRequest(req.method ?? 'GET', url.pathname, url.searchParams);
     if (info === undefined) throw errors.pathNotFound();
     const kind = kinds.byResource(info.group, info.version, info.resource);
