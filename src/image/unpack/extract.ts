@@ -6,23 +6,23 @@
 // disk, so a symlink made by the layer is never followed: an entry below one is refused.
 // Names with ".." are refused (entry-path.ts); files are opened with O_EXCL|O_NOFOLLOW.
 //
-// Overlay representation (https://docs.kernel.org/filesystems/overlayfs.html#whiteouts-and-opaque-directories):
-// when root, a whiteout becomes a 0/0 character device and an opaque directory gets
-// trusted.overlay.opaque=y, both through the system tar (special-batch.ts). Both are always
-// recorded in the result so a merged rootfs can be built without overlayfs.
+// Whiteouts and opaque directories are kept in overlayfs form by overlay-marks.ts; directory
+// metadata is applied at the end (dir-meta.ts).
 //
 // Hard links whose target is not in this layer point into a lower layer; a per-layer snapshot
 // cannot link across layers, so they are returned in `lowerHardlinks` and the snapshot store
 // fills them in as copies (lower-links.ts), the same result as an overlayfs copy-up.
 
 import {
-  chmodSync, chownSync, closeSync, constants, fchmodSync, fchownSync, futimesSync, lchownSync, linkSync,
-  lstatSync, lutimesSync, openSync, symlinkSync, utimesSync, writeSync,
+  chmodSync, closeSync, constants, fchmodSync, fchownSync, futimesSync, lchownSync, linkSync,
+  lstatSync, lutimesSync, openSync, symlinkSync, writeSync,
 } from 'node:fs';
 import { ErrorCode, ImageError } from '../errors.ts';
-import { classifyWhiteout, displayPath, normalizeEntryPath, parentOf, rawBytes } from './entry-path.ts';
-import { ABSENT, FILE, LayerTree, SPECIAL, SYMLINK, WHITEOUT } from './layer-tree.ts';
+import { applyDirMeta, queueDirXattrs } from './dir-meta.ts';
+import { classifyWhiteout, displayPath, normalizeEntryPath, rawBytes } from './entry-path.ts';
+import { ABSENT, FILE, LayerTree, SPECIAL, SYMLINK } from './layer-tree.ts';
 import type { DirNode } from './layer-tree.ts';
+import { OverlayMarks } from './overlay-marks.ts';
 import { SpecialBatch } from './special-batch.ts';
 import type { SystemTar } from './special-batch.ts';
 import type { TarHeader, TarSink } from './tar-reader.ts';
@@ -50,15 +50,13 @@ export class Extractor implements TarSink {
   readonly #root: boolean;
   readonly #tree: LayerTree;
   readonly #xattrs = new Map<string, Map<string, Buffer>>();
-  readonly #whiteouts = new Set<string>();
-  readonly #opaque = new Set<string>();
   readonly #notes = new Set<string>();
   readonly #batch: SpecialBatch | null;
+  readonly #overlay: OverlayMarks;
   #fd = -1;
   #toBatch = false;
   #cur: TarHeader | null = null;
   #curRel = '';
-  #overlayReady = true;
   readonly stats = { entries: 0, files: 0, fileBytes: 0, dirs: 0, symlinks: 0, hardlinks: 0, specials: 0 };
 
   constructor(o: ExtractorOptions) {
@@ -76,6 +74,7 @@ export class Extractor implements TarSink {
       },
       currentEntry: () => this.currentEntry,
     });
+    this.#overlay = new OverlayMarks(this.#tree, this.#batch, this.#root);
   }
 
   /** The entry being written, for error messages. */
@@ -93,8 +92,8 @@ export class Extractor implements TarSink {
     const rel = normalizeEntryPath(h.name, this.#o.layer, 'name');
     this.#curRel = rel;
     const wh = classifyWhiteout(rel);
-    if (wh.kind === 'whiteout') return this.#whiteout(wh.target);
-    if (wh.kind === 'opaque') return this.#markOpaque(wh.dir);
+    if (wh.kind === 'whiteout') return this.#overlay.whiteout(wh.target);
+    if (wh.kind === 'opaque') return this.#overlay.markOpaque(wh.dir);
     if (wh.kind === 'meta') {
       this.#notes.add('AUFS metadata entries (.wh..wh.*) were ignored');
       return;
@@ -143,32 +142,19 @@ export class Extractor implements TarSink {
   /** Applies deferred work (special entries, directory metadata) and returns what was extracted. */
   finish(): ExtractStats {
     const batch = this.#batch;
-    if (batch !== null && this.#root && batch.canSetXattrs) {
-      for (const [rel, n] of this.#tree.dirs()) {
-        if (!n.opaque && n.xattrs === undefined) continue;
-        const xattrs = new Map(n.xattrs);
-        if (n.opaque) xattrs.set('trusted.overlay.opaque', Buffer.from('y'));
-        batch.add({ name: rel === '' ? '.' : rel, type: 'dir', mode: n.implicit ? 0o755 : n.mode, uid: n.uid, gid: n.gid, mtime: n.implicit ? Math.floor(Date.now() / 1000) : n.mtime, xattrs });
-      }
-    }
+    if (batch !== null && this.#root && batch.canSetXattrs) queueDirXattrs(this.#tree, batch);
     this.#flushBatch();
-    for (const [rel, n] of this.#tree.dirs()) {
-      const p = this.#tree.abs(rel);
-      if (this.#root && !n.implicit && (n.uid !== this.#o.euid || n.gid !== this.#o.egid)) chownSync(p, n.uid, n.gid);
-      const want = n.implicit ? 0o755 : n.mode;
-      if (want !== n.diskMode) chmodSync(p, want);
-      if (!n.implicit) utimesSync(p, n.mtime, n.mtime);
-    }
+    applyDirMeta(this.#tree, this.#root, this.#o.euid, this.#o.egid);
     const xattrs: Record<string, Record<string, string>> = {};
     for (const [rel, m] of this.#xattrs) xattrs[rel] = Object.fromEntries([...m].map(([k, v]) => [k, v.toString('base64')]));
     return {
       ...this.stats,
-      whiteouts: [...this.#whiteouts],
-      opaqueDirs: [...this.#opaque],
+      whiteouts: [...this.#overlay.whiteouts],
+      opaqueDirs: [...this.#overlay.opaque],
       lowerHardlinks: this.#tree.lowerLinks(),
       xattrs,
       notes: [...this.#notes],
-      overlayReady: this.#overlayReady,
+      overlayReady: this.#overlay.ready,
     };
   }
 
@@ -208,7 +194,7 @@ export class Extractor implements TarSink {
     const node = this.#tree.mkdir(rel, h.mode & 0o777);
     this.#setDirMeta(node, h);
     // A whiteout plus a directory of the same name in one layer means "replace": make it opaque.
-    if (wasWhiteout) this.#markOpaque(rel);
+    if (wasWhiteout) this.#overlay.markOpaque(rel);
   }
 
   #symlink(rel: string, h: TarHeader): void {
@@ -275,30 +261,6 @@ export class Extractor implements TarSink {
     this.#tree.set(rel, SPECIAL);
   }
 
-  #whiteout(target: string): void {
-    this.#tree.ensureDir(parentOf(target));
-    this.#whiteouts.add(target);
-    const existing = this.#tree.get(target);
-    if (existing !== undefined) {
-      // Already made by this layer: a directory must hide the lower one entirely; anything else already does.
-      if (existing.kind === 'dir') this.#markOpaque(target);
-      return;
-    }
-    if (!this.#root || this.#batch === null) {
-      this.#overlayReady = false;
-      return;
-    }
-    this.#batch.add({ name: target, type: 'char', mode: 0, devmajor: 0, devminor: 0 });
-    this.#tree.set(target, WHITEOUT);
-  }
-
-  #markOpaque(dir: string): void {
-    this.#tree.ensureDir(dir);
-    (this.#tree.get(dir) as DirNode).opaque = true;
-    this.#opaque.add(dir);
-    if (!this.#root || this.#batch === null || !this.#batch.canSetXattrs) this.#overlayReady = false;
-  }
-
   #setDirMeta(n: DirNode, h: TarHeader): void {
     n.mode = h.mode;
     n.uid = h.uid;
@@ -313,7 +275,7 @@ export class Extractor implements TarSink {
 
   #flushBatch(): void {
     if (this.#batch === null || this.#batch.flush()) return;
-    this.#overlayReady = false;
+    this.#overlay.ready = false;
     for (const f of this.#batch.failures) this.#notes.add(`system tar could not create special entries: ${f}`);
   }
 

@@ -2,65 +2,23 @@
 // base-256 numbers), v7. It is push-based and synchronous so the extractor can issue synchronous
 // fs calls per entry without an await per header. Header fields are read straight out of the
 // pushed chunks; file bodies are handed on as (buffer, start, end) views, never copied.
-// Formats: https://pubs.opengroup.org/onlinepubs/9799919799/utilities/pax.html#tag_20_94_13
-//          https://www.gnu.org/software/tar/manual/html_node/Standard.html
+// Header fields are decoded in tar-header.ts, pax and GNU extended records in tar-extended.ts.
 //
 // Names are decoded as latin1, one char per byte, so non-UTF-8 names survive byte for byte;
 // callers turn them back into bytes with Buffer.from(name, 'latin1').
 
 import { ErrorCode, ImageError } from '../errors.ts';
+import { gnuLongName, hasPending, parsePax } from './tar-extended.ts';
+import type { Pending } from './tar-extended.ts';
+import { BLOCK, MAX_META_RECORD_BYTES, TYPES, cstr, isZeroBlock, printable, readNumber, ustarName, verifyChecksum } from './tar-header.ts';
+import type { FormatError, TarHeader, TarSink } from './tar-header.ts';
 
-export const BLOCK = 512;
-/** Cap on a pax or GNU long-name record: PATH_MAX is 4096, xattrs are at most 64 KiB each. */
-export const MAX_META_RECORD_BYTES = 4 * 1024 * 1024;
-
-export type EntryType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'char' | 'block' | 'fifo';
-
-export interface TarHeader {
-  /** Path as a latin1 byte string, as stored (pax path > GNU long name > ustar prefix/name). */
-  name: string;
-  linkname: string;
-  type: EntryType;
-  mode: number;
-  uid: number;
-  gid: number;
-  /** Body bytes that follow (0 for header-only types). */
-  size: number;
-  /** Seconds since the epoch, fractional when a pax mtime says so. */
-  mtime: number;
-  devmajor: number;
-  devminor: number;
-  /** SCHILY.xattr.* records, key as latin1 string, value as raw bytes. */
-  xattrs: Map<string, Buffer> | undefined;
-  /** Offset of the header block in the uncompressed stream, for error messages. */
-  offset: number;
-}
-
-export interface TarSink {
-  onEntry(header: TarHeader): void;
-  /** Body bytes of the current entry; `buf` is only valid during the call. */
-  onData(buf: Buffer, start: number, end: number): void;
-  onEntryEnd(): void;
-}
-
-const TYPES: Record<string, EntryType | undefined> = {
-  '0': 'file', '\0': 'file', '7': 'file', '1': 'hardlink', '2': 'symlink',
-  '3': 'char', '4': 'block', '5': 'dir', '6': 'fifo', D: 'dir',
-};
+export { BLOCK, MAX_META_RECORD_BYTES, printable } from './tar-header.ts';
+export type { EntryType, TarHeader, TarSink } from './tar-header.ts';
 
 // Parser states; a const object because enums are not erasable TypeScript.
 const S = { header: 0, body: 1, meta: 2, skip: 3, done: 4 } as const;
 type State = (typeof S)[keyof typeof S];
-
-interface Pending {
-  path?: string;
-  linkpath?: string;
-  size?: number;
-  uid?: number;
-  gid?: number;
-  mtime?: number;
-  xattrs?: Map<string, Buffer>;
-}
 
 export class TarReader {
   readonly #sink: TarSink;
@@ -75,6 +33,7 @@ export class TarReader {
   #meta: Buffer[] = [];
   #metaType = '';
   #pending: Pending = {};
+  readonly #error: FormatError = (detail) => new ImageError(ErrorCode.LayerFormat, `layer ${this.#what}: ${detail}`);
 
   /** `what` names the stream in errors, e.g. the layer digest. */
   constructor(sink: TarSink, what: string) {
@@ -171,7 +130,7 @@ export class TarReader {
       return;
     }
     if (this.#zeroBlocks > 0) throw this.#error(`a lone zero block is followed by a header at byte ${this.#offset}`);
-    this.#verifyChecksum(b, o);
+    verifyChecksum(b, o, this.#offset, this.#error);
     const flag = String.fromCharCode(b[o + 156]!);
     const size = this.#num(b, o + 124, 12, 'size');
     const padding = (BLOCK - (size % BLOCK)) % BLOCK;
@@ -197,14 +156,7 @@ export class TarReader {
 
     const p = this.#pending;
     this.#pending = {};
-    let name = p.path;
-    if (name === undefined) {
-      name = cstr(b, o, 100);
-      // The prefix field exists only in POSIX ustar ("ustar\0"); GNU headers use those bytes for other data.
-      if (b[o + 257] === 0x75 && b.toString('latin1', o + 257, o + 263) === 'ustar\0' && b[o + 345] !== 0) {
-        name = `${cstr(b, o + 345, 155)}/${name}`;
-      }
-    }
+    const name = p.path ?? ustarName(b, o);
     // Header-only types carry no body whatever their size field says (as Go's archive/tar).
     const hasBody = type === 'file' || flag === 'D';
     const bodySize = hasBody ? (p.size ?? size) : 0;
@@ -244,125 +196,12 @@ export class TarReader {
     const body = this.#meta.length === 1 ? this.#meta[0]! : Buffer.concat(this.#meta);
     this.#meta = [];
     if (type === 'g') return; // Global pax defaults are ignored: every entry field we need comes per entry.
-    if (type === 'L' || type === 'K') {
-      const end = body.indexOf(0);
-      const value = body.toString('latin1', 0, end === -1 ? body.length : end);
-      if (type === 'L') this.#pending.path = value;
-      else this.#pending.linkpath = value;
-      return;
-    }
-    this.#parsePax(body);
+    if (type === 'L') this.#pending.path = gnuLongName(body);
+    else if (type === 'K') this.#pending.linkpath = gnuLongName(body);
+    else parsePax(body, this.#pending, this.#offset, this.#error);
   }
 
-  #parsePax(body: Buffer): void {
-    let pos = 0;
-    while (pos < body.length) {
-      const sp = body.indexOf(0x20, pos);
-      const recLen = sp === -1 ? NaN : Number(body.toString('latin1', pos, sp));
-      if (!Number.isSafeInteger(recLen) || recLen <= 0 || pos + recLen > body.length || body[pos + recLen - 1] !== 0x0a) {
-        if (body.subarray(pos).every((c) => c === 0)) return; // NUL padding after the last record
-        throw this.#error(`malformed pax record at byte ${this.#offset}`);
-      }
-      const eq = body.indexOf(0x3d, sp + 1);
-      if (eq === -1 || eq >= pos + recLen) throw this.#error(`malformed pax record at byte ${this.#offset}`);
-      const key = body.toString('latin1', sp + 1, eq);
-      const value = body.subarray(eq + 1, pos + recLen - 1);
-      this.#paxField(key, value);
-      pos += recLen;
-    }
-  }
-
-  #paxField(key: string, value: Buffer): void {
-    const p = this.#pending;
-    switch (key) {
-      case 'path': p.path = value.toString('latin1'); return;
-      case 'linkpath': p.linkpath = value.toString('latin1'); return;
-      case 'size': p.size = this.#paxInt(key, value); return;
-      case 'uid': p.uid = this.#paxInt(key, value); return;
-      case 'gid': p.gid = this.#paxInt(key, value); return;
-      case 'mtime': {
-        const t = Number(value.toString('latin1'));
-        if (!Number.isFinite(t)) throw this.#error(`pax mtime '${printable(value.toString('latin1'))}' is not a number`);
-        p.mtime = t;
-        return;
-      }
-    }
-    if (key.startsWith('SCHILY.xattr.')) {
-      (p.xattrs ??= new Map()).set(key.slice(13), Buffer.from(value));
-    } else if (key.startsWith('GNU.sparse.')) {
-      p.size = -1; // marks the next entry as sparse, which #header rejects with a clear message
-    }
-  }
-
-  #paxInt(key: string, value: Buffer): number {
-    const s = value.toString('latin1');
-    const n = Number(s);
-    if (!/^\d+$/.test(s) || !Number.isSafeInteger(n)) throw this.#error(`pax ${key} '${printable(s)}' is not a valid number`);
-    return n;
-  }
-
-  #verifyChecksum(b: Buffer, o: number): void {
-    const stored = this.#num(b, o + 148, 8, 'checksum');
-    let unsigned = 0;
-    let signed = 0;
-    for (let i = 0; i < BLOCK; i++) {
-      const c = i >= 148 && i < 156 ? 0x20 : b[o + i]!;
-      unsigned += c;
-      signed += c > 127 ? c - 256 : c;
-    }
-    if (stored !== unsigned && stored !== signed) {
-      throw this.#error(`header checksum mismatch at byte ${this.#offset} (not a tar stream, or corrupt)`);
-    }
-  }
-
-  /** Octal (NUL/space padded) or GNU base-256 (high bit of the first byte set). */
   #num(b: Buffer, off: number, len: number, field: string): number {
-    const first = b[off]!;
-    if (first & 0x80) {
-      const negative = first === 0xff;
-      let v = negative ? -1 : first & 0x7f;
-      for (let i = 1; i < len; i++) v = v * 256 + (negative ? b[off + i]! - 255 : b[off + i]!);
-      if (!Number.isSafeInteger(v)) throw this.#error(`base-256 ${field} at byte ${this.#offset} is out of range`);
-      return v;
-    }
-    let i = off;
-    const end = off + len;
-    while (i < end && (b[i] === 0x20 || b[i] === 0)) i++;
-    let v = 0;
-    for (; i < end; i++) {
-      const c = b[i]!;
-      if (c === 0x20 || c === 0) break;
-      if (c < 0x30 || c > 0x37) throw this.#error(`${field} field at byte ${this.#offset} is not octal`);
-      v = v * 8 + (c - 0x30);
-    }
-    return v;
+    return readNumber(b, off, len, field, this.#offset, this.#error);
   }
-
-  #error(detail: string): ImageError {
-    return new ImageError(ErrorCode.LayerFormat, `layer ${this.#what}: ${detail}`);
-  }
-}
-
-function isZeroBlock(b: Buffer, o: number): boolean {
-  // Checksum bytes are never zero in a real header, so test them first.
-  if (b[o + 148] !== 0) return false;
-  for (let i = 0; i < BLOCK; i++) if (b[o + i] !== 0) return false;
-  return true;
-}
-
-function hasPending(p: Pending): boolean {
-  return p.path !== undefined || p.linkpath !== undefined || p.size !== undefined || p.uid !== undefined
-    || p.gid !== undefined || p.mtime !== undefined || p.xattrs !== undefined;
-}
-
-function cstr(b: Buffer, off: number, len: number): string {
-  const nul = b.indexOf(0, off);
-  return b.toString('latin1', off, nul === -1 || nul > off + len ? off + len : nul);
-}
-
-/** Renders a value for an error message without control characters. */
-export function printable(s: string): string {
-  const clipped = s.length > 200 ? `${s.slice(0, 200)}...` : s;
-  // eslint-disable-next-line no-control-regex
-  return clipped.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
