@@ -10,6 +10,7 @@ import { readBody, sendJson } from '../http-io.ts';
 import { queryFlag } from '../request-info.ts';
 import { ApiError, errors, PATCH_MEDIA_TYPES } from '../status.ts';
 import { namespaceOf, requireName } from './read.ts';
+import { timestamp } from '../write-pipeline.ts';
 import { commitUpdate, isDryRun } from './write.ts';
 
 function toScale(object: KubeObject): Record<string, unknown> {
@@ -79,9 +80,16 @@ export async function handleBinding(ctx: RequestContext): Promise<void> {
     throw errors.conflict(ctx.kind, name, `pod ${name} is already assigned to node "${spec.nodeName}"`);
   }
   if (live.metadata.deletionTimestamp !== undefined) throw errors.conflict(ctx.kind, name, `pod ${name} is being deleted, cannot be assigned to a host`);
+  // Binding is not a pod update (whose validation forbids changing nodeName): like the
+  // registry's assignPod, it sets the node and the PodScheduled condition directly.
+  // https://github.com/kubernetes/kubernetes/blob/master/pkg/registry/core/pod/storage/storage.go
   const next = structuredClone(live);
   (next['spec'] as Record<string, unknown>)['nodeName'] = node;
-  await commitUpdate({ ...ctx, info: { ...ctx.info, subresource: undefined } }, next, live, isDryRun(ctx));
+  const status = ((next['status'] ??= {}) as { conditions?: Record<string, unknown>[] });
+  const conditions = (status.conditions ?? []).filter((c) => c['type'] !== 'PodScheduled');
+  conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: timestamp(ctx.state.now()) });
+  status.conditions = conditions;
+  if (!isDryRun(ctx)) await ctx.state.objects.update(ctx.kind, next, Number(live.metadata.resourceVersion));
   sendJson(ctx.res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
 }
 
