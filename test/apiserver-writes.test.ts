@@ -127,8 +127,12 @@ describe('update', () => {
   test('the status subresource ignores spec; the main resource ignores status', async () => {
     const d = await ok(api.request('POST', DEPLOYS, { body: deployment('split', 1) }), 201);
     assert.equal(d.status, undefined);
-    const viaStatus = await ok(api.request('PUT', `${DEPLOYS}/split/status`, { body: { ...d, spec: { ...d.spec, replicas: 7 }, status: { replicas: 1, observedGeneration: 1 } } }));
+    const written = { ...d, metadata: { ...d.metadata, labels: { sneaky: 'yes' }, annotations: { 'deployment.kubernetes.io/revision': '1' } } };
+    const viaStatus = await ok(api.request('PUT', `${DEPLOYS}/split/status`, { body: { ...written, spec: { ...d.spec, replicas: 7 }, status: { replicas: 1, observedGeneration: 1 } } }));
     assert.equal(viaStatus.spec.replicas, 1);
+    // Kept as kube's status strategies keep them: the writer's annotations, not its labels.
+    assert.deepEqual(viaStatus.metadata.annotations, { 'deployment.kubernetes.io/revision': '1' });
+    assert.deepEqual(viaStatus.metadata.labels, d.metadata.labels);
     assert.deepEqual(viaStatus.status, { replicas: 1, observedGeneration: 1 });
     const viaMain = await ok(api.request('PUT', `${DEPLOYS}/split`, { body: { ...viaStatus, spec: { ...viaStatus.spec, replicas: 2 }, status: { replicas: 99 } } }));
     assert.equal(viaMain.spec.replicas, 2);

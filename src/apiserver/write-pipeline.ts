@@ -71,7 +71,12 @@ function withoutStatusAndMeta(object: KubeObject): unknown {
 export function prepareUpdate(kind: KindDefinition, incoming: KubeObject, old: KubeObject, subresource: string | undefined): KubeObject {
   let object: KubeObject;
   if (subresource === 'status') {
+    // A status write keeps the stored spec; like kube-apiserver's status strategies it keeps the
+    // writer's annotations (the deployment controller records its revision there), not its labels.
     object = { ...structuredClone(old), status: incoming['status'] };
+    const annotations = incoming.metadata.annotations;
+    if (annotations === undefined) delete object.metadata.annotations;
+    else object.metadata.annotations = annotations;
   } else {
     object = incoming;
     if (kind.hasStatus) {
