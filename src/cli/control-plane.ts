@@ -1,14 +1,24 @@
 // Wires one all-in-one control plane: SQLite in the data directory (secrets encrypted at rest),
-// the apiserver over HTTPS, and the system namespaces. Controllers and the node agent join here
-// as their issues land.
+// the apiserver over HTTPS, the system namespaces, and a node agent (a client of the apiserver
+// through the admin kubeconfig, as a separate `ferry node` would be). Controllers join here as
+// their issues land.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ALL_KINDS } from '../api/kinds/index.ts';
 import { tokenAuthenticator } from '../apiserver/auth.ts';
 import { ClusterHooks } from '../apiserver/cluster-hooks.ts';
 import { createKindRegistry } from '../apiserver/context.ts';
+import type { LogSource } from '../apiserver/context.ts';
 import { ObjectStore } from '../apiserver/object-store.ts';
 import { createApiServer } from '../apiserver/server.ts';
 import type { ApiServer } from '../apiserver/server.ts';
+import { clientFromKubeconfig } from '../client/index.ts';
+import type { KubeClient } from '../client/index.ts';
+import { startControllers } from '../controllers/runtime/index.ts';
+import type { RunningControllers } from '../controllers/runtime/index.ts';
+import { NodeAgent } from '../node/agent/index.ts';
+import type { NodeAgentOptions } from '../node/agent/index.ts';
 import { encryptValues, loadOrCreateKey, openSqliteStore, startCompactor } from '../storage/index.ts';
 import { ensureServerFiles } from './server-files.ts';
 import type { ServerFiles } from './server-files.ts';
@@ -17,10 +27,37 @@ export interface ControlPlane {
   api: ApiServer;
   files: ServerFiles;
   port: number;
+  /** The embedded node agent, unless started with `node: false`. */
+  node: NodeAgent | undefined;
   close(): Promise<void>;
 }
 
-export async function startControlPlane(options: { dataDir: string; host: string; port: number; log?: (line: string) => void }): Promise<ControlPlane> {
+export interface ControlPlaneOptions {
+  dataDir: string;
+  host: string;
+  port: number;
+  log?: (line: string) => void;
+  /** Start the embedded node agent (default true); an object tunes it (tests: short backoffs). */
+  node?: boolean | Partial<Omit<NodeAgentOptions, 'client' | 'dataDir'>>;
+  /** Run the controllers and the scheduler (default true), under leader election. */
+  controllers?: boolean;
+}
+
+/** Pod logs come from the node agent, which starts after the apiserver listens. */
+class LateLogSource implements LogSource {
+  target: LogSource | undefined;
+
+  async stream(...args: Parameters<LogSource['stream']>): Promise<void> {
+    const [, container, , res] = args;
+    if (this.target === undefined) {
+      res.end(`no node agent serves logs for container "${container}"\n`);
+      return;
+    }
+    await this.target.stream(...args);
+  }
+}
+
+export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
   const files = ensureServerFiles(options.dataDir, options.host, options.port);
   const sqlite = await openSqliteStore(join(options.dataDir, 'state.db'));
   const key = loadOrCreateKey(join(options.dataDir, 'encryption.key'));
@@ -30,7 +67,9 @@ export async function startControlPlane(options: { dataDir: string; host: string
   const now = (): Date => new Date();
   const hooks = new ClusterHooks(objects, createKindRegistry(ALL_KINDS), now);
   await hooks.bootstrap();
+  const logs = new LateLogSource();
   const api = createApiServer({
+    logs,
     objects,
     kinds: ALL_KINDS,
     authenticator: tokenAuthenticator(new Map([[files.token, 'admin']])),
@@ -46,11 +85,52 @@ export async function startControlPlane(options: { dataDir: string; host: string
     // Port 0 asked for any port: the kubeconfig must name the one we got.
     Object.assign(files, ensureServerFiles(options.dataDir, options.host, address.port));
   }
+  let node: NodeAgent | undefined;
+  let client: KubeClient | undefined;
+  if (options.node !== false) {
+    const tune = typeof options.node === 'object' ? options.node : {};
+    client = clientFromKubeconfig(files.kubeconfigPath);
+    node = new NodeAgent({
+      nodeName: hostname().toLowerCase(),
+      certsDir: join(options.dataDir, 'certs.d'),
+      ...(options.log === undefined ? {} : { onError: (e: unknown) => options.log?.(`node agent: ${(e as Error).message}`) }),
+      ...tune,
+      client,
+      dataDir: join(options.dataDir, 'node'),
+    });
+    try {
+      await node.start();
+    } catch (err) {
+      await node.stop();
+      client.close();
+      compactor.stop();
+      await api.close();
+      await kv.close();
+      throw err;
+    }
+    logs.target = node.logSource();
+  }
+  // Controllers and scheduler: clients of the API like any other, with their own connection.
+  let controllers: RunningControllers | undefined;
+  let controllersClient: KubeClient | undefined;
+  if (options.controllers !== false) {
+    controllersClient = clientFromKubeconfig(files.kubeconfigPath);
+    controllers = startControllers({
+      client: controllersClient,
+      identity: `${hostname().toLowerCase()}_${randomUUID()}`,
+      ...(options.log === undefined ? {} : { onError: (e: unknown, c: { controller: string; key?: string }) => options.log?.(`${c.controller}${c.key === undefined ? '' : ` ${c.key}`}: ${(e as Error).message}`) }),
+    });
+  }
   return {
     api,
     files,
     port: address.port,
+    node,
     async close() {
+      await controllers?.stop();
+      controllersClient?.close();
+      await node?.stop();
+      client?.close();
       compactor.stop();
       await api.close();
       await kv.close();

@@ -1,0 +1,153 @@
+// The scheduler loop: pending pods (a field-selected informer, spec.nodeName=) go through the
+// pure filter and score (schedulePod) against the cached nodes and every pod's requests, then are
+// bound, or get a FailedScheduling event and the PodScheduled=False condition. Unschedulable pods
+// are retried when a node or a bound pod changes, and every 30 s regardless (kube-scheduler's
+// podMaxInUnschedulablePodsDuration is 5 min; Ferry has no cluster events to wait on beyond these).
+// Pods bound but not yet seen bound in the cache are "assumed", so two quick decisions do not
+// overcommit a node.
+// https://github.com/kubernetes/kubernetes/blob/master/pkg/scheduler/schedule_one.go
+// https://github.com/kubernetes/kubernetes/blob/master/pkg/scheduler/eventhandlers.go
+import { EventRecorder, isConflict, isNotFound, keyOf, refFor, splitKey } from '../../client/index.ts';
+import type { Informer, ResourceClient } from '../../client/index.ts';
+import { nodeKind, podKind } from '../../api/kinds/index.ts';
+import type { KubeObject, Node, Pod } from '../common/types.ts';
+import { failedSchedulingEvent, needsScheduling, scheduledEvent, schedulePod, unschedulableCondition } from '../scheduler/schedule.ts';
+import { Controller } from './controller.ts';
+import type { ControllerOptions, SyncResult } from './controller.ts';
+import type { InformerFactory } from './informer-factory.ts';
+import { recordAll } from './util.ts';
+
+export const UNSCHEDULABLE_RETRY_MS = 30_000;
+/** How long a binding may take to show in the cache before its assumption is dropped. */
+const ASSUME_TTL_MS = 30_000;
+
+export interface SchedulerOptions extends Pick<ControllerOptions, 'onError'> {
+  schedulerName?: string;
+  now?: () => Date;
+}
+
+export class Scheduler {
+  readonly controller: Controller;
+  readonly #pending: Informer<Pod>;
+  readonly #allPods: Informer<Pod>;
+  readonly #nodes: Informer<Node>;
+  readonly #pods: ResourceClient<Pod>;
+  readonly #recorder: EventRecorder;
+  readonly #schedulerName: string | undefined;
+  readonly #now: () => Date;
+  /** Bound by us, not yet seen bound: key -> the pod with spec.nodeName set, and when. */
+  readonly #assumed = new Map<string, { pod: Pod; at: number }>();
+  readonly #unschedulable = new Set<string>();
+
+  constructor(factory: InformerFactory, options: SchedulerOptions = {}) {
+    this.#now = options.now ?? (() => new Date());
+    this.#schedulerName = options.schedulerName;
+    this.#pending = factory.informer<Pod>(podKind, 'spec.nodeName=');
+    this.#allPods = factory.informer<Pod>(podKind);
+    this.#nodes = factory.informer<Node>(nodeKind);
+    this.#pods = factory.client.resource<Pod>(refFor(podKind));
+    this.#recorder = new EventRecorder(factory.client, options.schedulerName ?? 'default-scheduler', { onError: (e) => options.onError?.(e, { controller: 'scheduler' }) });
+    // One worker, as kube-scheduler's scheduleOne: decisions see each other's assumptions.
+    this.controller = new Controller({
+      name: 'scheduler',
+      informers: [this.#pending, this.#allPods, this.#nodes] as Informer<KubeObject>[],
+      sync: (key) => this.#sync(key),
+      workers: 1,
+      ...(options.onError === undefined ? {} : { onError: options.onError }),
+    });
+    this.#pending.addHandler({
+      add: (pod) => this.controller.enqueue(pod),
+      // Our own status write changes only the status: not a reason to try again at once.
+      update: (old, pod) => {
+        if (!sameExceptStatus(old, pod)) this.controller.enqueue(pod);
+      },
+      delete: (pod) => this.#unschedulable.delete(keyOf(pod)),
+    });
+    const retryAll = (): void => {
+      for (const key of this.#unschedulable) this.controller.queue.add(key);
+    };
+    this.#nodes.addHandler({ add: retryAll, update: (old, node) => {
+      if (!sameExceptStatus(old, node) || capacityKey(old) !== capacityKey(node)) retryAll();
+    } });
+    this.#allPods.addHandler({
+      update: (_old, pod) => {
+        if (pod.spec?.nodeName) this.#assumed.delete(keyOf(pod));
+      },
+      delete: (pod) => {
+        this.#assumed.delete(keyOf(pod));
+        if (pod.spec?.nodeName) retryAll();
+      },
+    });
+  }
+
+  #podsWithAssumed(): Pod[] {
+    const now = performance.now();
+    const pods = new Map(this.#allPods.list().map((p) => [keyOf(p), p]));
+    for (const [key, { pod, at }] of this.#assumed) {
+      if (now - at > ASSUME_TTL_MS) this.#assumed.delete(key);
+      else if (!pods.get(key)?.spec?.nodeName) pods.set(key, pod);
+    }
+    return [...pods.values()];
+  }
+
+  async #sync(key: string): Promise<SyncResult | void> {
+    const { namespace = '', name } = splitKey(key);
+    const pod = this.#pending.get(namespace, name);
+    if (pod === undefined || this.#assumed.has(key) || !needsScheduling(pod, this.#schedulerName)) {
+      this.#unschedulable.delete(key);
+      return;
+    }
+    const result = schedulePod(pod, this.#nodes.list(), this.#podsWithAssumed());
+    const pods = this.#pods.inNamespace(namespace);
+    if (result.kind === 'scheduled') {
+      try {
+        await pods.bind(name, result.node);
+      } catch (error) {
+        // Bound already (by another scheduler, or us on a stale cache) or deleted: nothing to do.
+        if (isConflict(error) || isNotFound(error)) return;
+        throw error;
+      }
+      this.#unschedulable.delete(key);
+      const bound = structuredClone(pod) as Pod;
+      bound.spec = { ...bound.spec, nodeName: result.node };
+      this.#assumed.set(key, { pod: bound, at: performance.now() });
+      void recordAll(this.#recorder, pod, [scheduledEvent(pod, result.node)]);
+      return;
+    }
+    this.#unschedulable.add(key);
+    void recordAll(this.#recorder, pod, [failedSchedulingEvent(result.message)]);
+    await this.#markUnschedulable(pod, result.message);
+    return { requeueAfterMs: UNSCHEDULABLE_RETRY_MS };
+  }
+
+  /** handleSchedulingFailure's status write: PodScheduled=False, reason Unschedulable. */
+  async #markUnschedulable(pod: Pod, message: string): Promise<void> {
+    const condition = unschedulableCondition(pod, message, this.#now());
+    const current = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+    if (current?.status === 'False' && current.reason === condition.reason && current.message === condition.message) return;
+    const next = structuredClone(pod) as Pod;
+    next.status = { ...next.status, conditions: [...(next.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled'), condition] };
+    try {
+      await this.#pods.inNamespace(pod.metadata.namespace ?? '').updateStatus(next);
+    } catch (error) {
+      // Changed or gone meanwhile: the next attempt writes it again.
+      if (!isConflict(error) && !isNotFound(error)) throw error;
+    }
+  }
+}
+
+/** Equal but for status and the fields every write changes. */
+function sameExceptStatus(a: KubeObject, b: KubeObject): boolean {
+  const strip = (o: KubeObject): string => {
+    const { status: _status, metadata, ...rest } = o as KubeObject & { status?: unknown };
+    const { resourceVersion: _rv, managedFields: _mf, ...meta } = metadata as Record<string, unknown>;
+    return JSON.stringify({ ...rest, metadata: meta });
+  };
+  return strip(a) === strip(b);
+}
+
+/** What of a node's status can make room: its allocatable resources and readiness (not heartbeats). */
+function capacityKey(node: Node): string {
+  const ready = node.status?.conditions?.find((c) => c.type === 'Ready')?.status;
+  return JSON.stringify([node.status?.allocatable, ready]);
+}

@@ -1,0 +1,58 @@
+// After an agent restart: the runtime's containers whose pod still exists are adopted (tracked as
+// the pod's current instance, not restarted); the others are stopped and removed with their files,
+// as the kubelet's pod workers kill orphaned pods (HandlePodCleanups).
+// https://github.com/kubernetes/kubernetes/blob/v1.32.4/pkg/kubelet/kubelet_pods.go (HandlePodCleanups)
+import type { ContainerRuntime } from '../runtime/index.ts';
+import { parseContainerId } from './paths.ts';
+import type { ContainerKey } from './paths.ts';
+import { tracked } from './pod-record.ts';
+import type { PodRecord } from './pod-record.ts';
+import { timestamp } from './pod-types.ts';
+import type { Pod } from './pod-types.ts';
+import type { PodWorker } from './pod-worker.ts';
+
+export interface AdoptionDeps {
+  runtime: ContainerRuntime;
+  worker: PodWorker;
+  records: Map<string, PodRecord>;
+  pods: (uid: string) => Pod | undefined;
+  now: () => Date;
+}
+
+export async function adoptContainers(d: AdoptionDeps): Promise<void> {
+  const byContainer = new Map<string, { key: ContainerKey; id: string; startedAt?: string | undefined }[]>();
+  const orphans = new Map<string, { uid: string; namespace: string; name: string }>();
+  for (const info of await d.runtime.listContainers()) {
+    const key = parseContainerId(info.id);
+    const pod = key === undefined ? undefined : d.pods(key.podUid);
+    if (key === undefined || pod === undefined) {
+      await d.runtime.removeContainer(info.id, { force: true });
+      if (key !== undefined) orphans.set(key.podUid, { uid: key.podUid, namespace: '', name: '' });
+      continue;
+    }
+    const k = `${key.podUid}/${key.container}`;
+    byContainer.set(k, [...(byContainer.get(k) ?? []), { key, id: info.id, startedAt: info.startedAt }]);
+  }
+  for (const instances of byContainer.values()) {
+    instances.sort((a, b) => b.key.restartCount - a.key.restartCount);
+    const [latest, ...older] = instances;
+    if (latest === undefined) continue;
+    for (const old of older) await d.runtime.removeContainer(old.id, { force: true });
+    const pod = d.pods(latest.key.podUid) as Pod;
+    let rec = d.records.get(latest.key.podUid);
+    if (rec === undefined) {
+      rec = {
+        uid: latest.key.podUid, namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name ?? '',
+        startTime: pod.status?.startTime ?? timestamp(d.now()), containers: new Map(),
+      };
+      d.records.set(rec.uid, rec);
+    }
+    const t = tracked(rec, latest.key.container);
+    const previous = pod.status?.containerStatuses?.find((s) => s.name === latest.key.container);
+    t.restartCount = latest.key.restartCount;
+    t.current = { id: latest.id, imageID: previous?.imageID ?? '', startedAt: latest.startedAt };
+    if (previous?.lastState.terminated !== undefined) t.lastTerminated = previous.lastState.terminated;
+  }
+  // Pod files (logs, cgroups) of orphans: their namespace and name are unknown now, so only the cgroup goes.
+  for (const o of orphans.values()) await d.worker.cleanupPod(o).catch(() => {});
+}

@@ -1,0 +1,206 @@
+// The node agent (the kubelet's job, first slice): registers its Node with heartbeats, watches the
+// pods bound to it, and runs one sync per pod (keyed by uid) through a work queue. Reaches cluster
+// state only through the Kubernetes API. Containers outlive the agent; a restarted agent adopts
+// those whose pod still exists and removes the others.
+// https://github.com/kubernetes/kubernetes/blob/v1.32.4/pkg/kubelet/pod_workers.go
+import { mkdir } from 'node:fs/promises';
+import { ContentStore, SnapshotStore } from '../../image/index.ts';
+import { EventRecorder, Informer, WorkQueue } from '../../client/index.ts';
+import type { KubeClient } from '../../client/index.ts';
+import { ContainerRuntime, detectRunc } from '../runtime/index.ts';
+import type { RuncStatus } from '../runtime/index.ts';
+import { adoptContainers } from './adoption.ts';
+import { Backoff } from './backoff.ts';
+import { ContainerStarter } from './container-starter.ts';
+import { Heartbeat } from './heartbeat.ts';
+import { ImageManager } from './image-manager.ts';
+import { AgentLogSource } from './log-source.ts';
+import { AgentPaths } from './paths.ts';
+import type { PodRecord } from './pod-record.ts';
+import { timestamp } from './pod-types.ts';
+import type { Pod } from './pod-types.ts';
+import { PodWorker } from './pod-worker.ts';
+import { PODS } from './refs.ts';
+import { Semaphore } from './semaphore.ts';
+
+export interface NodeAgentOptions {
+  client: KubeClient;
+  nodeName: string;
+  dataDir: string;
+  /** containerd-style certs.d directory, read live at every pull. */
+  certsDir?: string | undefined;
+  /** Explicit runc binary; when given and missing, the node is NotReady (no $PATH fallback). */
+  runcPath?: string | undefined;
+  maxParallelPulls?: number | undefined;
+  now?: (() => Date) | undefined;
+  /** Pull and crash-loop backoff: initial (default 10 s) doubling to max (default 300 s). */
+  initialBackoffMs?: number | undefined;
+  maxBackoffMs?: number | undefined;
+  /** Pods synced at once (default 16). */
+  workers?: number | undefined;
+  leaseRenewMs?: number | undefined;
+  statusUpdateMs?: number | undefined;
+  /** Failures the agent cannot put in an event or a status. It never logs. */
+  onError?: ((error: unknown) => void) | undefined;
+}
+
+function specOrMetaChanged(a: Pod, b: Pod): boolean {
+  const view = (p: Pod) => {
+    const { resourceVersion: _rv, managedFields: _mf, ...meta } = p.metadata;
+    return JSON.stringify([meta, p.spec]);
+  };
+  return view(a) !== view(b);
+}
+
+export class NodeAgent {
+  readonly nodeName: string;
+  readonly paths: AgentPaths;
+  readonly #o: NodeAgentOptions;
+  readonly #queue = new WorkQueue<string>();
+  readonly #records = new Map<string, PodRecord>();
+  readonly #uidToKey = new Map<string, string>();
+  readonly #onError: (error: unknown) => void;
+  #runc: RuncStatus = { available: false, reason: 'NotInstalled', message: 'not checked yet' };
+  #informer: Informer<Pod> | undefined;
+  #heartbeat: Heartbeat | undefined;
+  #runtime: ContainerRuntime | undefined;
+  #snapshots: SnapshotStore | undefined;
+  #worker: PodWorker | undefined;
+  #workers: Promise<void>[] = [];
+  #stopped = false;
+
+  constructor(options: NodeAgentOptions) {
+    this.#o = options;
+    this.nodeName = options.nodeName;
+    this.paths = new AgentPaths(options.dataDir);
+    this.#onError = options.onError ?? (() => {});
+  }
+
+  get runcStatus(): RuncStatus {
+    return this.#runc;
+  }
+
+  get runtime(): ContainerRuntime | undefined {
+    return this.#runtime;
+  }
+
+  async start(): Promise<void> {
+    const o = this.#o;
+    const now = o.now ?? (() => new Date());
+    await mkdir(o.dataDir, { recursive: true, mode: 0o700 });
+    this.#runc = await detectRunc(o.runcPath === undefined ? {} : { path: o.runcPath, searchPath: '', fallbacks: [] });
+    this.#heartbeat = new Heartbeat({
+      client: o.client, nodeName: o.nodeName, dataDir: o.dataDir, runc: () => this.#runc, now,
+      leaseRenewMs: o.leaseRenewMs ?? 10_000, statusUpdateMs: o.statusUpdateMs ?? 60_000, onError: this.#onError,
+    });
+    await this.#heartbeat.start();
+    // Without runc the node stays registered and NotReady; it runs no pods.
+    if (!this.#runc.available) return;
+    this.#runtime = new ContainerRuntime({ stateDir: this.paths.runtimeState, runcPath: this.#runc.path });
+    const store = await ContentStore.open(this.paths.content);
+    this.#snapshots = await SnapshotStore.open(this.paths.snapshots);
+    const recorder = new EventRecorder(o.client, 'kubelet', { host: o.nodeName, onError: this.#onError, now });
+    const initial = o.initialBackoffMs ?? 10_000;
+    const max = o.maxBackoffMs ?? 300_000;
+    const images = new ImageManager({
+      store, snapshots: this.#snapshots, semaphore: new Semaphore(o.maxParallelPulls ?? 3), backoff: new Backoff(initial, max), recorder,
+    });
+    this.#worker = new PodWorker({
+      client: o.client, recorder, runtime: this.#runtime, starter: new ContainerStarter(this.#runtime, this.paths, store), images,
+      crashBackoff: new Backoff(initial, max), paths: this.paths, certsDir: o.certsDir, now,
+      requeue: (uid, ms) => this.#queue.addAfter(uid, ms), onError: this.#onError,
+    });
+    const informer = new Informer<Pod>(o.client, PODS, { fieldSelector: `spec.nodeName=${o.nodeName}`, onError: this.#onError });
+    this.#informer = informer;
+    informer.start();
+    await informer.waitForSync();
+    for (const pod of informer.list()) this.#remember(pod);
+    await adoptContainers({ runtime: this.#runtime, worker: this.#worker, records: this.#records, pods: (uid) => this.#pod(uid), now });
+    informer.addHandler({
+      add: (pod) => this.#enqueue(pod),
+      // The agent's own status writes come back as updates; only spec and metadata changes (a
+      // deletion, a new annotation) need a sync, as the kubelet's pod config ignores status.
+      update: (old, pod) => {
+        if (specOrMetaChanged(old, pod)) this.#enqueue(pod);
+      },
+      delete: (pod) => {
+        const uid = pod.metadata.uid as string;
+        this.#uidToKey.delete(uid);
+        this.#queue.add(uid);
+      },
+    });
+    for (let i = 0; i < (o.workers ?? 16); i++) this.#workers.push(this.#work());
+  }
+
+  /** Stops watching and syncing; containers keep running (a new agent adopts them). */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#heartbeat?.stop();
+    this.#informer?.stop();
+    this.#queue.shutDown();
+    for (const rec of this.#records.values()) for (const t of rec.containers.values()) t.exitWatch?.abort();
+    await Promise.all(this.#workers);
+    await this.#snapshots?.close();
+  }
+
+  /** For the apiserver's pods/log (structurally its LogSource). */
+  logSource(): AgentLogSource {
+    return new AgentLogSource({ paths: this.paths, runtime: () => this.#runtime, record: (uid) => this.#records.get(uid) });
+  }
+
+  #remember(pod: Pod): string {
+    const uid = pod.metadata.uid as string;
+    this.#uidToKey.set(uid, `${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''}`);
+    return uid;
+  }
+
+  #enqueue(pod: Pod): void {
+    this.#queue.add(this.#remember(pod));
+  }
+
+  #pod(uid: string): Pod | undefined {
+    const key = this.#uidToKey.get(uid);
+    const pod = key === undefined ? undefined : this.#informer?.getByKey(key);
+    return pod?.metadata.uid === uid ? pod : undefined;
+  }
+
+  async #work(): Promise<void> {
+    for (;;) {
+      const uid = await this.#queue.get();
+      if (uid === undefined) return;
+      try {
+        await this.#sync(uid);
+        this.#queue.forget(uid);
+      } catch (err) {
+        this.#onError(err);
+        if (!this.#stopped) this.#queue.addRateLimited(uid);
+      } finally {
+        this.#queue.done(uid);
+      }
+    }
+  }
+
+  async #sync(uid: string): Promise<void> {
+    const worker = this.#worker;
+    if (worker === undefined || this.#stopped) return;
+    const pod = this.#pod(uid);
+    let rec = this.#records.get(uid);
+    if (pod === undefined) {
+      // Gone from the API (deleted with grace 0, or by someone else): stop and remove what runs.
+      if (rec !== undefined) {
+        await worker.terminate(rec, undefined);
+        this.#records.delete(uid);
+      }
+      return;
+    }
+    if (rec === undefined) {
+      rec = {
+        uid, namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name ?? '',
+        startTime: pod.status?.startTime ?? timestamp((this.#o.now ?? (() => new Date()))()), containers: new Map(),
+      };
+      this.#records.set(uid, rec);
+    }
+    if ((await worker.sync(pod, rec)) === 'deleted') this.#records.delete(uid);
+  }
+}
