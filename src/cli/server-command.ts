@@ -1,6 +1,7 @@
 // `ferry server`: the all-in-one control plane. Prints where the kubeconfig is and runs until
 // SIGINT/SIGTERM.
 import { resolve } from 'node:path';
+import { detectRunc } from '../node/runtime/index.ts';
 import { clientHost } from './server-files.ts';
 import { startControlPlane } from './control-plane.ts';
 import { defaultDataDir } from './data-dir.ts';
@@ -62,6 +63,11 @@ export async function serverCommand(args: string[]): Promise<number> {
     `ferry: API server listening on https://${h.includes(':') ? `[${h}]` : h}:${plane.port}\n` +
       `ferry: to use kubectl:\n  export KUBECONFIG=${plane.files.kubeconfigPath}\n`,
   );
+  if (plane.node !== undefined) {
+    // Said once here too, not only in the Node's condition: pods cannot run without runc.
+    const runc = await detectRunc();
+    if (!runc.available) process.stderr.write(`ferry: node agent: ${runc.message}; pods stay Pending until it is installed\n`);
+  }
   await stopped;
   await plane.close();
   return 0;
