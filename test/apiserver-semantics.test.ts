@@ -5,61 +5,44 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { apiClient, clientFor } from './fixtures/api-client.ts';
-import type { ApiClient, ApiResponse } from './fixtures/api-client.ts';
+import { describe, test } from 'node:test';
+import { apiClient } from './fixtures/api-client.ts';
 import { makeTempDir, removeTempDir, spawnGuarded } from './fixtures/cleanup.ts';
 import type { GuardedProcess } from './fixtures/cleanup.ts';
-import { startTestControlPlane } from './fixtures/control-plane.ts';
-import type { TestControlPlane } from './fixtures/control-plane.ts';
+import { CMS, ok, useApiServer } from './fixtures/api-suite.ts';
+import type { Obj } from './fixtures/api-suite.ts';
+import type { ApiClient, ApiResponse } from './fixtures/api-client.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Obj = any;
 
 const ROOT = join(import.meta.dirname, '..');
 const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
-const CMS = '/api/v1/namespaces/default/configmaps';
 
-let cp: TestControlPlane;
-let api: ApiClient;
-before(async () => {
-  cp = await startTestControlPlane();
-  api = clientFor(cp.plane);
-});
-after(async () => {
-  api.close();
-  await cp.close();
-});
+const suite = useApiServer();
 
-async function ok(r: Promise<ApiResponse<Obj>>, status = 200): Promise<Obj> {
-  const res = await r;
-  assert.equal(res.status, status, res.text);
-  return res.json;
-}
 
 describe('authentication', () => {
   for (const [what, token] of [['no token', null], ['a wrong token', 'not-the-token']] as const) {
     test(`${what} is 401 with an Unauthorized Status`, async () => {
-      const r = await api.request<Obj>('GET', '/api/v1/namespaces', { token });
+      const r = await suite.api.request<Obj>('GET', '/api/v1/namespaces', { token });
       assert.equal(r.status, 401);
       assert.deepEqual(r.json, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
-      assert.equal((await api.request('POST', CMS, { token, body: { metadata: { name: 'sneaky' } } })).status, 401);
+      assert.equal((await suite.api.request('POST', CMS, { token, body: { metadata: { name: 'sneaky' } } })).status, 401);
     });
   }
 
   test('/version and /healthz answer without a token', async () => {
-    const version = await ok(api.request('GET', '/version', { token: null }));
+    const version = await ok(suite.api.request('GET', '/version', { token: null }));
     assert.equal(version.major, '1');
     assert.match(version.gitVersion, /^v1\.\d+\.\d+/);
-    const health = await api.request('GET', '/healthz', { token: null });
+    const health = await suite.api.request('GET', '/healthz', { token: null });
     assert.equal(health.status, 200);
     assert.equal(health.text, 'ok');
-    assert.equal((await api.request('GET', CMS)).status, 200, 'the admin token works');
+    assert.equal((await suite.api.request('GET', CMS)).status, 200, 'the admin token works');
   });
 
   test('plain HTTP is not served: it gets the 400 kube-apiserver sends', async () => {
     const outcome = await new Promise<{ status?: number; body?: string; error?: string }>((resolve) => {
-      const req = httpRequest({ host: '127.0.0.1', port: cp.plane.port, path: '/version', headers: { Authorization: `Bearer ${cp.plane.files.token}` } }, (res) => {
+      const req = httpRequest({ host: '127.0.0.1', port: suite.cp.plane.port, path: '/version', headers: { Authorization: `Bearer ${suite.cp.plane.files.token}` } }, (res) => {
         let body = '';
         res.on('data', (c: Buffer) => (body += c.toString()));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
@@ -77,8 +60,8 @@ describe('authentication', () => {
 
 describe('tables', () => {
   test('a list as a Table has column definitions and rows with PartialObjectMetadata; includeObject=Object the objects', async () => {
-    await ok(api.request('POST', CMS, { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'tabled', labels: { t: '1' } }, data: { a: 'b' } } }), 201);
-    const table = await ok(api.request('GET', `${CMS}?labelSelector=t%3D1`, { accept: TABLE }));
+    await ok(suite.api.request('POST', CMS, { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'tabled', labels: { t: '1' } }, data: { a: 'b' } } }), 201);
+    const table = await ok(suite.api.request('GET', `${CMS}?labelSelector=t%3D1`, { accept: TABLE }));
     assert.equal(table.kind, 'Table');
     assert.equal(table.apiVersion, 'meta.k8s.io/v1');
     assert.match(table.metadata.resourceVersion, /^\d+$/);
@@ -94,7 +77,7 @@ describe('tables', () => {
     assert.equal(row.object.metadata.name, 'tabled');
     assert.deepEqual(row.object.metadata.labels, { t: '1' });
     assert.equal(row.object.data, undefined);
-    const full = await ok(api.request('GET', `${CMS}?labelSelector=t%3D1&includeObject=Object`, { accept: TABLE }));
+    const full = await ok(suite.api.request('GET', `${CMS}?labelSelector=t%3D1&includeObject=Object`, { accept: TABLE }));
     assert.equal(full.rows[0].object.kind, 'ConfigMap');
     assert.deepEqual(full.rows[0].object.data, { a: 'b' });
   });
@@ -117,13 +100,13 @@ describe('field selectors', () => {
         lastTimestamp: now,
         count: 1,
       };
-      await ok(api.request('POST', '/api/v1/namespaces/default/events', { body }), 201);
+      await ok(suite.api.request('POST', '/api/v1/namespaces/default/events', { body }), 201);
     }
     const names = async (selector: string): Promise<string[]> =>
-      (await ok(api.request('GET', `/api/v1/namespaces/default/events?fieldSelector=${encodeURIComponent(selector)}`))).items.map((o: Obj) => o.metadata.name);
+      (await ok(suite.api.request('GET', `/api/v1/namespaces/default/events?fieldSelector=${encodeURIComponent(selector)}`))).items.map((o: Obj) => o.metadata.name);
     assert.deepEqual(await names('involvedObject.name=web-1'), ['ev-1']);
     assert.deepEqual(await names('involvedObject.name!=web-1,involvedObject.kind=Pod'), ['ev-2']);
-    const bad = await api.request<Obj>('GET', '/api/v1/namespaces/default/events?fieldSelector=spec.nope%3Dx');
+    const bad = await suite.api.request<Obj>('GET', '/api/v1/namespaces/default/events?fieldSelector=spec.nope%3Dx');
     assert.equal(bad.status, 400, bad.text);
     assert.equal(bad.json.reason, 'BadRequest');
     assert.equal(bad.json.message, 'field label not supported: spec.nope');
@@ -133,9 +116,9 @@ describe('field selectors', () => {
 describe('list paging', () => {
   const nsCms = (ns: string): string => `/api/v1/namespaces/${ns}/configmaps`;
   async function fill(ns: string, names: string[]): Promise<Obj> {
-    await ok(api.request('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } }), 201);
+    await ok(suite.api.request('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } }), 201);
     let last: Obj;
-    for (const name of names) last = await ok(api.request('POST', nsCms(ns), { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } } }), 201);
+    for (const name of names) last = await ok(suite.api.request('POST', nsCms(ns), { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } } }), 201);
     return last;
   }
 
@@ -147,17 +130,17 @@ describe('list paging', () => {
     let snapshot: string | undefined;
     let pages = 0;
     do {
-      const page = await ok(api.request('GET', `${nsCms('paging')}?limit=5${token === undefined ? '' : `&continue=${encodeURIComponent(token)}`}`));
+      const page = await ok(suite.api.request('GET', `${nsCms('paging')}?limit=5${token === undefined ? '' : `&continue=${encodeURIComponent(token)}`}`));
       assert.ok(page.items.length <= 5);
       seen.push(...page.items.map((o: Obj) => o.metadata.name));
       snapshot ??= page.metadata.resourceVersion;
       assert.equal(page.metadata.resourceVersion, snapshot, 'every page is read at the first page\'s revision');
       token = page.metadata.continue || undefined;
       // Written mid-way: not part of the snapshot being paged.
-      if (pages++ === 1) await ok(api.request('POST', nsCms('paging'), { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'item-99-late' } } }), 201);
+      if (pages++ === 1) await ok(suite.api.request('POST', nsCms('paging'), { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'item-99-late' } } }), 201);
       if (token !== undefined) {
         // kube-apiserver refuses a resourceVersion next to a continue token.
-        const both = await api.request<Obj>('GET', `${nsCms('paging')}?limit=5&resourceVersion=${snapshot}&continue=${encodeURIComponent(token)}`);
+        const both = await suite.api.request<Obj>('GET', `${nsCms('paging')}?limit=5&resourceVersion=${snapshot}&continue=${encodeURIComponent(token)}`);
         assert.equal(both.status, 400, both.text);
         assert.equal(both.json.message, 'specifying resource version is not allowed when using continue');
       }
@@ -168,11 +151,11 @@ describe('list paging', () => {
 
   test('a continue token from a compacted revision is 410 Expired', async () => {
     await fill('paging-gone', ['c-0', 'c-1', 'c-2', 'c-3']);
-    const first = await ok(api.request('GET', `${nsCms('paging-gone')}?limit=2`));
+    const first = await ok(suite.api.request('GET', `${nsCms('paging-gone')}?limit=2`));
     assert.ok(typeof first.metadata.continue === 'string' && first.metadata.continue !== '');
-    const later = await ok(api.request('POST', nsCms('paging-gone'), { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c-9' } } }), 201);
-    await cp.plane.api.state.objects.kv.compact(Number(later.metadata.resourceVersion));
-    const r = await api.request<Obj>('GET', `${nsCms('paging-gone')}?limit=2&continue=${encodeURIComponent(first.metadata.continue)}`);
+    const later = await ok(suite.api.request('POST', nsCms('paging-gone'), { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c-9' } } }), 201);
+    await suite.cp.plane.api.state.objects.kv.compact(Number(later.metadata.resourceVersion));
+    const r = await suite.api.request<Obj>('GET', `${nsCms('paging-gone')}?limit=2&continue=${encodeURIComponent(first.metadata.continue)}`);
     assert.equal(r.status, 410, r.text);
     assert.equal(r.json.reason, 'Expired');
     assert.match(r.json.message, /continue parameter is too old/);
@@ -191,10 +174,10 @@ describe('encryption at rest', () => {
     const secret = 'ferry-distinctive-s3cret-7Qz9';
     const plain = 'ferry-distinctive-plain-4Kx2';
     const b64 = Buffer.from(secret).toString('base64');
-    await ok(api.request('POST', '/api/v1/namespaces/default/secrets', { body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'at-rest' }, data: { password: b64 } } }), 201);
-    await ok(api.request('POST', CMS, { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'at-rest' }, data: { value: plain } } }), 201);
-    assert.equal((await ok(api.request('GET', '/api/v1/namespaces/default/secrets/at-rest'))).data.password, b64);
-    const files = filesUnder(cp.dataDir);
+    await ok(suite.api.request('POST', '/api/v1/namespaces/default/secrets', { body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'at-rest' }, data: { password: b64 } } }), 201);
+    await ok(suite.api.request('POST', CMS, { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'at-rest' }, data: { value: plain } } }), 201);
+    assert.equal((await ok(suite.api.request('GET', '/api/v1/namespaces/default/secrets/at-rest'))).data.password, b64);
+    const files = filesUnder(suite.cp.dataDir);
     assert.ok(files.some((f) => f.endsWith('state.db')));
     const contents = files.map((f) => readFileSync(f));
     assert.ok(contents.some((c) => c.includes(plain)), 'the check sees plain values where they are stored');

@@ -35,7 +35,10 @@ export class AgentLogSource {
     const t = this.#d.record(uid)?.containers.get(container);
     const statuses = (pod['status'] as { containerStatuses?: ContainerStatus[] } | undefined)?.containerStatuses ?? [];
     const restartCount = t?.restartCount ?? statuses.find((s) => s.name === container)?.restartCount ?? 0;
-    const n = options.previous ? restartCount - 1 : restartCount;
+    // The previous instance is the one status shows as lastState: the exited current one while it
+    // waits to restart, else the one before it (the kubelet reads lastState.terminated's log).
+    const waitingAfterExit = t?.waiting !== undefined && t.terminated !== undefined;
+    const n = options.previous && !waitingAfterExit ? restartCount - 1 : restartCount;
     const path = this.#d.paths.logPath({ namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name ?? '', uid }, container, n);
     const abort = new AbortController();
     res.on('close', () => abort.abort());

@@ -3,7 +3,7 @@
 // running container is ready).
 // https://github.com/kubernetes/kubernetes/blob/v1.32.4/pkg/kubelet/kubelet_pods.go
 import type { PodRecord, TrackedContainer } from './pod-record.ts';
-import type { ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from './pod-types.ts';
+import type { ContainerState, ContainerStateTerminated, ContainerStatus, Pod, PodCondition, PodStatus } from './pod-types.ts';
 
 export const HOST_IP = '127.0.0.1';
 
@@ -12,6 +12,15 @@ function containerState(t: TrackedContainer): ContainerState {
   if (t.terminated !== undefined) return { terminated: t.terminated };
   if (t.current?.startedAt !== undefined) return { running: { startedAt: t.current.startedAt } };
   return { waiting: { reason: 'ContainerCreating' } };
+}
+
+/**
+ * While an exited instance waits to restart (CrashLoopBackOff, or a failed pull of its next
+ * image), the kubelet shows it as lastState, not the instance before it (convertToAPIContainerStatuses).
+ */
+export function lastTerminated(t: TrackedContainer | undefined): ContainerStateTerminated | undefined {
+  if (t === undefined) return undefined;
+  return t.waiting !== undefined && t.terminated !== undefined ? t.terminated : t.lastTerminated;
 }
 
 function phaseOf(pod: Pod, statuses: ContainerStatus[], rec: PodRecord): PodStatus['phase'] {
@@ -36,7 +45,7 @@ export function podStatus(pod: Pod, rec: PodRecord, now: string): PodStatus {
       started: state.running !== undefined,
       restartCount: t?.restartCount ?? 0,
       state,
-      lastState: t?.lastTerminated === undefined ? {} : { terminated: t.lastTerminated },
+      lastState: lastTerminated(t) === undefined ? {} : { terminated: lastTerminated(t) as ContainerStateTerminated },
     };
     if (t?.current !== undefined) status.containerID = `runc://${t.current.id}`;
     return status;
