@@ -12,6 +12,7 @@ Commands:
   images          list pulled images
   rmi IMAGE...    remove image references
   prune           remove blobs and snapshots no image references
+  secret generate write an image pull Secret manifest (see ferry secret generate --help)
 
 Global: --data-dir DIR (default $FERRY_DATA_DIR, else ~/.local/share/ferry)
 `;
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<number>
   images: async () => (await import('./images-command.ts')).imagesCommand,
   rmi: async () => (await import('./images-command.ts')).rmiCommand,
   prune: async () => (await import('./images-command.ts')).pruneCommand,
+  secret: async () => (await import('./secret-command.ts')).secretCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
