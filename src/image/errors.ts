@@ -28,6 +28,8 @@ export const ErrorCode = {
   LayerFormat: 'LAYER_FORMAT',
   NotFound: 'NOT_FOUND',
   Aborted: 'ABORTED',
+  /** An image replacement rule list (replacement.ts) is malformed or breaks a rule. */
+  InvalidReplacementRules: 'INVALID_REPLACEMENT_RULES',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -21,3 +21,5 @@ export type { GcOptions, GcResult, ImageRecord, IndexEntry } from './content/ind
 export { SnapshotStore } from './unpack/index.ts';
 export type { SnapshotInfo, UnpackLimits } from './unpack/index.ts';
 export { chainIds } from './chain-id.ts';
+export { applyReplacement, imagePrefix, parseReplacementRules, validateReplacementRules } from './replacement.ts';
+export type { ReplacementResult, ReplacementRule } from './replacement.ts';

@@ -1,6 +1,7 @@
 // core/v1 Pod.
 import type { KindDefinition } from '../kind.ts';
 import type { JsonObject, KubeObject } from '../object.ts';
+import { validateImageReplacementAnnotation } from '../validation/image-replacement.ts';
 import { AGE_COLUMN, NAME_COLUMN, STANDARD_VERBS, STATUS_SUBRESOURCE, ageOf, column, nameOf, validateMeta } from './common.ts';
 import { asObject, asString, ensureObject, objects, setDefault, setDefaultString, stringAt } from './json-access.ts';
 import { podRow, podWideCells } from './pod-printer.ts';
@@ -76,7 +77,12 @@ export const podKind: KindDefinition = {
   validate(object, old) {
     const spec = asObject(object.spec);
     const update = old === undefined ? [] : validatePodSpecUpdate(spec, asObject(old.spec));
-    return [...validateMeta(object, old, { namespaced: true }), ...validatePodSpec(spec, 'spec'), ...update];
+    return [
+      ...validateMeta(object, old, { namespaced: true }),
+      ...validateImageReplacementAnnotation(object.metadata.annotations, 'metadata.annotations'),
+      ...validatePodSpec(spec, 'spec'),
+      ...update,
+    ];
   },
   table: {
     columns: [

@@ -5,6 +5,7 @@ import type { FieldError, TableColumn } from '../kind.ts';
 import type { JsonObject, KubeObject } from '../object.ts';
 import { forbidden, goLiteral, goStringMap, invalid, notSupported, required } from '../validation/field-errors.ts';
 import { NEGATIVE_ERROR_MSG } from '../validation/formats.ts';
+import { validateImageReplacementAnnotation } from '../validation/image-replacement.ts';
 import type { LabelSelector } from '../validation/label-selector.ts';
 import { asLabelSelector, goLabelSelector, isEmptySelector, selectorMatches, validateLabelSelector } from '../validation/label-selector.ts';
 import { validateImmutableField } from '../validation/object-meta.ts';
@@ -38,6 +39,8 @@ export function validateSelectorAndTemplate(spec: JsonObject, kindWord: string):
     }
   }
   errs.push(...validatePodTemplateSpec(template, 'spec.template'));
+  // CCI's replacement rules sit on the pod template (seed 002); all three workload kinds pass here.
+  errs.push(...validateImageReplacementAnnotation(getPath(template, 'metadata', 'annotations'), 'spec.template.metadata.annotations'));
   const restartPolicy = asString(getPath(template, 'spec', 'restartPolicy')) ?? '';
   if (restartPolicy !== 'Always') errs.push(notSupported('spec.template.spec.restartPolicy', restartPolicy, ['Always']));
   if (getPath(template, 'spec', 'activeDeadlineSeconds') !== undefined) {
