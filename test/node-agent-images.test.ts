@@ -143,3 +143,21 @@ test('a plain-HTTP registry works only with the plain-http-registry annotation n
   }, 30_000);
   assert.equal(logs, 'over plain http\n');
 });
+
+test('coordinator.cci.io/image-replacement: the node pulls through the matching rule, and says so', async (t) => {
+  // The spec names a registry that does not exist; the rule points its prefix at the real one.
+  const rules = JSON.stringify([
+    { repositoryPrefix: 'mirror.invalid/team', replaceWith: `${open.host}/ferry` },
+    { repositoryPrefix: '', replaceWith: 'unused.invalid/library' },
+  ]);
+  await pod(t, 'replaced', { image: 'mirror.invalid/team/open:v1', annotations: { [PLAIN_HTTP]: open.host, 'coordinator.cci.io/image-replacement': rules } });
+  const cs = await waitForPod(client, 'default', 'replaced', 'Running', running, 30_000);
+  assert.equal(cs.image, `${open.host}/ferry/open:v1`, 'the status shows the image actually pulled');
+  const events = await eventsFor(client, 'default', 'replaced');
+  const note = events.find((e) => e.reason === 'ImageReplaced');
+  assert.equal(
+    note?.message,
+    `Image "mirror.invalid/team/open:v1" replaced with "${open.host}/ferry/open:v1" by coordinator.cci.io/image-replacement rule {repositoryPrefix: "mirror.invalid/team", replaceWith: "${open.host}/ferry"}`,
+  );
+  assert.ok(events.some((e) => e.reason === 'Pulling' && e.message === `Pulling image "${open.host}/ferry/open:v1"`), JSON.stringify(events));
+});

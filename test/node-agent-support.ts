@@ -46,6 +46,7 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>,
 export interface Terminated { exitCode?: number; reason?: string; containerID?: string }
 export interface ContainerStatusView {
   restartCount?: number;
+  image?: string;
   imageID?: string;
   containerID?: string;
   state?: { running?: { startedAt?: string }; waiting?: { reason?: string; message?: string }; terminated?: Terminated };

@@ -14,6 +14,8 @@ export const Reason = {
   Started: 'Started',
   Killing: 'Killing',
   FailedToRetrieveImagePullSecret: 'FailedToRetrieveImagePullSecret',
+  /** Ferry's own: which image-replacement rule changed the image (seed 002). */
+  ImageReplaced: 'ImageReplaced',
 } as const;
 
 /** Container waiting reasons (kubelet images/types.go and kuberuntime). */

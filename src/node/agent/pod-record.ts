@@ -7,6 +7,8 @@ import type { ContainerStateTerminated, ContainerStateWaiting } from './pod-type
 export interface ContainerInstance {
   /** Runtime container id. */
   id: string;
+  /** The image pulled for it: the spec's, or what an image-replacement rule made of it. */
+  image?: string;
   imageID: string;
   startedAt?: string | undefined;
 }

@@ -39,7 +39,7 @@ export function podStatus(pod: Pod, rec: PodRecord, now: string): PodStatus {
     const state = t === undefined ? { waiting: { reason: 'ContainerCreating' } } : containerState(t);
     const status: ContainerStatus = {
       name: c.name,
-      image: c.image ?? '',
+      image: t?.current?.image ?? c.image ?? '',
       imageID: t?.current?.imageID ?? '',
       ready: state.running !== undefined,
       started: state.running !== undefined,

@@ -23,6 +23,7 @@ import type { PodRecord, TrackedContainer } from './pod-record.ts';
 import { podStatus } from './pod-status.ts';
 import { timestamp } from './pod-types.ts';
 import type { ContainerStateTerminated, Pod, PodContainer } from './pod-types.ts';
+import { replaceImage } from './image-replacement.ts';
 import { podKeyring } from './pull-secrets.ts';
 import type { PodKeyring } from './pull-secrets.ts';
 import { PODS } from './refs.ts';
@@ -117,9 +118,13 @@ export class PodWorker {
     const ref = referenceTo(pod, `spec.containers{${c.name}}`);
     const event = (type: 'Normal' | 'Warning', reason: string, text: string) => void this.#d.recorder.event(ref, type, reason, text);
     let image;
+    let pulled = c;
     try {
+      const replaced = replaceImage(pod, c);
+      pulled = replaced.container;
+      if (replaced.note !== undefined && t.restartCount === 0 && t.current === undefined) event('Normal', Reason.ImageReplaced, replaced.note);
       image = await this.#d.images.ensure({
-        podUid: rec.uid, container: c, ref, credentials: keys.keyring.lookup(c.image ?? ''), settings: this.#settings(pod),
+        podUid: rec.uid, container: pulled, ref, credentials: keys.keyring.lookup(pulled.image ?? ''), settings: this.#settings(pod),
       });
     } catch (err) {
       const reason = !isAgentError(err) ? Waiting.ErrImagePull
@@ -127,7 +132,7 @@ export class PodWorker {
           : err.code === AgentErrorCode.ImageNeverPull ? Waiting.ErrImageNeverPull : Waiting.ErrImagePull;
       event('Warning', Reason.Failed, msg.error(reason));
       t.waiting = { reason, message: (err as Error).message };
-      const left = this.#d.images.backoffRemaining(rec.uid, c.image ?? '');
+      const left = this.#d.images.backoffRemaining(rec.uid, pulled.image ?? '');
       this.#d.requeue(rec.uid, reason === Waiting.ErrImagePull ? Math.min(RECHECK_MS, Math.max(left, 1)) : Math.max(left, RECHECK_MS));
       return;
     }
@@ -143,7 +148,7 @@ export class PodWorker {
       const started = await this.#d.starter.start({ pod, container: c, image, restartCount: t.restartCount });
       event('Normal', Reason.Created, msg.created(c.name));
       event('Normal', Reason.Started, msg.started(c.name));
-      t.current = { id: started.id, imageID: image.imageID, startedAt: started.status.startedAt };
+      t.current = { id: started.id, image: pulled.image ?? '', imageID: image.imageID, startedAt: started.status.startedAt };
       t.waiting = undefined;
       this.#watchExit(rec.uid, t);
     } catch (err) {
