@@ -18,9 +18,10 @@ const WATCH_EVENTS = Number(process.env['WATCH_EVENTS'] ?? 100);
 
 const root = resolve(import.meta.dirname, '..');
 const dataDir = mkdtempSync(join(tmpdir(), 'ferry-bench-api-'));
+// The API server alone by default; ALL_IN_ONE=1 also runs the embedded node agent and controllers.
 // PROFILE=DIR writes the server's CPU profile there (node --cpu-prof).
 const profile = process.env['PROFILE'] === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${process.env['PROFILE']}`];
-const server = spawn(process.execPath, [...profile, join(root, 'bin/ferry.js'), 'server', '--data-dir', dataDir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const server = spawn(process.execPath, [...profile, join(root, 'bin/ferry.js'), 'server', '--data-dir', dataDir, '--listen', '127.0.0.1:0', ...(process.env['ALL_IN_ONE'] === '1' ? [] : ['--no-node-agent', '--no-controllers'])], { stdio: ['ignore', 'pipe', 'inherit'] });
 const cleanup = (): void => {
   server.kill(profile.length > 0 ? 'SIGINT' : 'SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });

@@ -7,12 +7,14 @@ import { startControlPlane } from './control-plane.ts';
 import { defaultDataDir } from './data-dir.ts';
 import { parse, UsageError } from './usage.ts';
 
-export const SERVER_HELP = `Usage: ferry server [--data-dir DIR] [--listen HOST:PORT] [--node-name NAME] [--verbose]
+export const SERVER_HELP = `Usage: ferry server [--data-dir DIR] [--listen HOST:PORT] [--node-name NAME] [--no-node-agent] [--no-controllers] [--verbose]
 
 Runs the Kubernetes-compatible API server with its embedded store. On first start it creates a
 CA, a serving certificate and an admin token, and writes DIR/admin.kubeconfig.
   --listen HOST:PORT   address to serve HTTPS on (default 127.0.0.1:6443; port 0 picks one)
   --node-name NAME     name of the embedded node agent's Node (default: this host's name)
+  --no-node-agent      serve the API without running pods on this machine
+  --no-controllers     do not run the controllers and the scheduler (another server runs them)
   --verbose            log one line per request (method, path, status, time; never bodies)
 `;
 
@@ -31,6 +33,8 @@ export async function serverCommand(args: string[]): Promise<number> {
     listen: { type: 'string', default: '127.0.0.1:6443' },
     verbose: { type: 'boolean', default: false },
     'node-name': { type: 'string' },
+    'node-agent': { type: 'boolean', default: true },
+    controllers: { type: 'boolean', default: true },
     help: { type: 'boolean', short: 'h' },
   }, false);
   if (values.help === true) {
@@ -44,7 +48,8 @@ export async function serverCommand(args: string[]): Promise<number> {
     dataDir,
     host,
     port,
-    ...(values['node-name'] === undefined ? {} : { node: { nodeName: values['node-name'] } }),
+    ...(values['node-agent'] === false ? { node: false } : values['node-name'] === undefined ? {} : { node: { nodeName: values['node-name'] } }),
+    controllers: values.controllers,
     ...(values.verbose === true ? { log: (line: string) => process.stderr.write(`${line}\n`) } : {}),
   }).catch((error: unknown) => {
     const code = (error as NodeJS.ErrnoException).code;

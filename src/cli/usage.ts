@@ -10,7 +10,7 @@ export class UsageError extends Error {
 
 export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, allowPositionals = true) {
   try {
-    return parseArgs({ args, options, allowPositionals, strict: true });
+    return parseArgs({ args, options, allowPositionals, strict: true, allowNegative: true });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
