@@ -31,6 +31,7 @@ before(async () => {
   await publishImage(registry, 'ferry/private:v1', busyboxImage());
   await publishImage(registry, 'ferry/moving:v1', busyboxImage(['sh', '-c', 'echo first build; sleep 3600']));
   await publishImage(open, 'ferry/open:v1', busyboxImage(['sh', '-c', 'echo over plain http; sleep 3600']));
+  await publishImage(open, 'ferry/replaced:v1', busyboxImage(['sh', '-c', 'echo pulled through a rule; sleep 3600']));
   cp = await startTestControlPlane({ node: { nodeName: NODE, initialBackoffMs: 1000, maxBackoffMs: 4000, leaseRenewMs: 1000 } });
   client = clientFromKubeconfig(cp.kubeconfig);
   for (const name of ['ns-a', 'ns-b']) await client.resource(NAMESPACES).create({ metadata: { name } });
@@ -150,14 +151,14 @@ test('coordinator.cci.io/image-replacement: the node pulls through the matching 
     { repositoryPrefix: 'mirror.invalid/team', replaceWith: `${open.host}/ferry` },
     { repositoryPrefix: '', replaceWith: 'unused.invalid/library' },
   ]);
-  await pod(t, 'replaced', { image: 'mirror.invalid/team/open:v1', annotations: { [PLAIN_HTTP]: open.host, 'coordinator.cci.io/image-replacement': rules } });
+  await pod(t, 'replaced', { image: 'mirror.invalid/team/replaced:v1', annotations: { [PLAIN_HTTP]: open.host, 'coordinator.cci.io/image-replacement': rules } });
   const cs = await waitForPod(client, 'default', 'replaced', 'Running', running, 30_000);
-  assert.equal(cs.image, `${open.host}/ferry/open:v1`, 'the status shows the image actually pulled');
+  assert.equal(cs.image, `${open.host}/ferry/replaced:v1`, 'the status shows the image actually pulled');
   const events = await eventsFor(client, 'default', 'replaced');
   const note = events.find((e) => e.reason === 'ImageReplaced');
   assert.equal(
     note?.message,
-    `Image "mirror.invalid/team/open:v1" replaced with "${open.host}/ferry/open:v1" by coordinator.cci.io/image-replacement rule {repositoryPrefix: "mirror.invalid/team", replaceWith: "${open.host}/ferry"}`,
+    `Image "mirror.invalid/team/replaced:v1" replaced with "${open.host}/ferry/replaced:v1" by coordinator.cci.io/image-replacement rule {repositoryPrefix: "mirror.invalid/team", replaceWith: "${open.host}/ferry"}`,
   );
-  assert.ok(events.some((e) => e.reason === 'Pulling' && e.message === `Pulling image "${open.host}/ferry/open:v1"`), JSON.stringify(events));
+  assert.ok(events.some((e) => e.reason === 'Pulling' && e.message === `Pulling image "${open.host}/ferry/replaced:v1"`), JSON.stringify(events));
 });
