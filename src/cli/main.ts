@@ -13,6 +13,7 @@ Commands:
   rmi IMAGE...    remove image references
   prune           remove blobs and snapshots no image references
   secret generate write an image pull Secret manifest (see ferry secret generate --help)
+  registry trust HOST[:PORT]  show a registry's certificate chain and trust its CA (see --help)
 
 Global: --data-dir DIR (default $FERRY_DATA_DIR, else ~/.local/share/ferry)
 `;
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<number>
   rmi: async () => (await import('./images-command.ts')).rmiCommand,
   prune: async () => (await import('./images-command.ts')).pruneCommand,
   secret: async () => (await import('./secret-command.ts')).secretCommand,
+  registry: async () => (await import('./registry-trust-command.ts')).registryCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
