@@ -5,6 +5,7 @@ import type { FieldError, KindDefinition } from '../kind.ts';
 import type { KubeObject } from '../object.ts';
 import { duplicate, indexPath, invalid, required, typeInvalid } from '../validation/field-errors.ts';
 import { isDNS1123Label, isDNS1123Subdomain } from '../validation/names.ts';
+import { validateRegistryAnnotations } from '../validation/registry-annotations.ts';
 import { AGE_COLUMN, NAME_COLUMN, STANDARD_VERBS, STATUS_SUBRESOURCE, ageOf, nameOf, validateMeta } from './common.ts';
 import { imageRefProblem } from './image-ref.ts';
 import { asObject } from './json-access.ts';
@@ -95,7 +96,13 @@ export const imageCacheKind: KindDefinition = {
   hasStatus: true,
   defaults() {},
   validate(object, old) {
-    return [...validateMeta(object, old, { namespaced: false }), ...validateImageCacheSpec(object)];
+    // ECI's registry annotations apply to an ImageCache's pulls too (seed 003, "Pull an image from
+    // a self-managed image repository to create an ImageCache").
+    return [
+      ...validateMeta(object, old, { namespaced: false }),
+      ...validateRegistryAnnotations(object.metadata.annotations, 'metadata.annotations'),
+      ...validateImageCacheSpec(object),
+    ];
   },
   table: {
     columns: [NAME_COLUMN, AGE_COLUMN],

@@ -1,7 +1,9 @@
 // core/v1 Pod.
 import type { KindDefinition } from '../kind.ts';
 import type { JsonObject, KubeObject } from '../object.ts';
+import { validateEipAnnotations } from '../validation/eip-annotations.ts';
 import { validateImageReplacementAnnotation } from '../validation/image-replacement.ts';
+import { validateRegistryAnnotations, validateRegistryAnnotationsUnchanged } from '../validation/registry-annotations.ts';
 import { AGE_COLUMN, NAME_COLUMN, STANDARD_VERBS, STATUS_SUBRESOURCE, ageOf, column, nameOf, validateMeta } from './common.ts';
 import { asObject, asString, ensureObject, objects, setDefault, setDefaultString, stringAt } from './json-access.ts';
 import { podRow, podWideCells } from './pod-printer.ts';
@@ -76,10 +78,16 @@ export const podKind: KindDefinition = {
   defaults: defaultPod,
   validate(object, old) {
     const spec = asObject(object.spec);
-    const update = old === undefined ? [] : validatePodSpecUpdate(spec, asObject(old.spec));
+    const annotations = object.metadata.annotations;
+    const update =
+      old === undefined
+        ? []
+        : [...validateRegistryAnnotationsUnchanged(annotations, old.metadata.annotations, 'metadata.annotations'), ...validatePodSpecUpdate(spec, asObject(old.spec))];
     return [
       ...validateMeta(object, old, { namespaced: true }),
-      ...validateImageReplacementAnnotation(object.metadata.annotations, 'metadata.annotations'),
+      ...validateImageReplacementAnnotation(annotations, 'metadata.annotations'),
+      ...validateRegistryAnnotations(annotations, 'metadata.annotations'),
+      ...validateEipAnnotations(annotations, 'metadata.annotations'),
       ...validatePodSpec(spec, 'spec'),
       ...update,
     ];

@@ -5,10 +5,12 @@ import type { FieldError, TableColumn } from '../kind.ts';
 import type { JsonObject, KubeObject } from '../object.ts';
 import { forbidden, goLiteral, goStringMap, invalid, notSupported, required } from '../validation/field-errors.ts';
 import { NEGATIVE_ERROR_MSG } from '../validation/formats.ts';
+import { validateEipAnnotations } from '../validation/eip-annotations.ts';
 import { validateImageReplacementAnnotation } from '../validation/image-replacement.ts';
 import type { LabelSelector } from '../validation/label-selector.ts';
 import { asLabelSelector, goLabelSelector, isEmptySelector, selectorMatches, validateLabelSelector } from '../validation/label-selector.ts';
 import { validateImmutableField } from '../validation/object-meta.ts';
+import { validateRegistryAnnotations } from '../validation/registry-annotations.ts';
 import { column, validateMeta } from './common.ts';
 import { asNumber, asObject, asString, getPath, numberAt, objects, stringMap } from './json-access.ts';
 import { validatePodTemplateSpec } from './pod-spec-validation.ts';
@@ -39,8 +41,14 @@ export function validateSelectorAndTemplate(spec: JsonObject, kindWord: string):
     }
   }
   errs.push(...validatePodTemplateSpec(template, 'spec.template'));
-  // CCI's replacement rules sit on the pod template (seed 002); all three workload kinds pass here.
-  errs.push(...validateImageReplacementAnnotation(getPath(template, 'metadata', 'annotations'), 'spec.template.metadata.annotations'));
+  // CCI's replacement rules (seed 002), ECI's registry annotations (seed 003) and CCE's EIP
+  // annotations (seed 000) sit on the pod template; all three workload kinds pass here. Changing
+  // them on a template is allowed: they apply to the pods created from it afterwards.
+  const annotations = getPath(template, 'metadata', 'annotations');
+  const annotationsPath = 'spec.template.metadata.annotations';
+  errs.push(...validateImageReplacementAnnotation(annotations, annotationsPath));
+  errs.push(...validateRegistryAnnotations(annotations, annotationsPath));
+  errs.push(...validateEipAnnotations(annotations, annotationsPath));
   const restartPolicy = asString(getPath(template, 'spec', 'restartPolicy')) ?? '';
   if (restartPolicy !== 'Always') errs.push(notSupported('spec.template.spec.restartPolicy', restartPolicy, ['Always']));
   if (getPath(template, 'spec', 'activeDeadlineSeconds') !== undefined) {
