@@ -127,7 +127,7 @@ for (const minor of [27, 32, 33]) {
     test('ImageCache: apply, get ic, configured', async () => {
       assert.equal(ok(await k(['apply', '-f', '-'], { stdin: IMAGE_CACHE })).trim(), 'imagecache.eci.alibabacloud.com/imagecache-sample created');
       const table = ok(await k(['get', 'ic']));
-      assert.match(table, /^NAME\s+AGE/);
+      assert.match(table, /^NAME\s+PHASE\s+PROGRESS\s+AGE/);
       assert.match(table, /imagecache-sample/);
       assert.equal(ok(await k(['apply', '-f', '-'], { stdin: IMAGE_CACHE.replace('retentionDays: 7', 'retentionDays: 8') })).trim(), 'imagecache.eci.alibabacloud.com/imagecache-sample configured');
       assert.equal(ok(await k(['get', 'imagecaches.eci.alibabacloud.com', 'imagecache-sample', '-o', 'jsonpath={.spec.retentionDays}'])), '8');

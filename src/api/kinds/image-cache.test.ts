@@ -59,6 +59,9 @@ test('discovery and table', () => {
   assert.deepEqual(imageCacheKind.subresources.map((s) => s.name), ['status']);
   const c = cache({ images: ['nginx'] });
   c.metadata.creationTimestamp = '2026-01-09T12:00:00Z';
-  assert.deepEqual(imageCacheKind.table.cells(c, new Date('2026-01-10T12:00:00Z')), ['imagecache-sample', '24h']);
+  assert.deepEqual(imageCacheKind.table.columns.map((col) => col.name), ['Name', 'Phase', 'Progress', 'Age']);
+  assert.deepEqual(imageCacheKind.table.cells(c, new Date('2026-01-10T12:00:00Z')), ['imagecache-sample', '', '', '24h']);
+  const ready = { ...c, status: { phase: 'Ready', progress: '1/1' } };
+  assert.deepEqual(imageCacheKind.table.cells(ready, new Date('2026-01-10T12:00:00Z')), ['imagecache-sample', 'Ready', '1/1', '24h']);
   assert.ok(imageCacheKind.validate({ ...c, metadata: { name: 'x', namespace: 'default' } }).some((e) => e.field === 'metadata.namespace'));
 });

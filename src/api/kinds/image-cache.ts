@@ -6,9 +6,9 @@ import type { KubeObject } from '../object.ts';
 import { duplicate, indexPath, invalid, required, typeInvalid } from '../validation/field-errors.ts';
 import { isDNS1123Label, isDNS1123Subdomain } from '../validation/names.ts';
 import { validateRegistryAnnotations } from '../validation/registry-annotations.ts';
-import { AGE_COLUMN, NAME_COLUMN, STANDARD_VERBS, STATUS_SUBRESOURCE, ageOf, nameOf, validateMeta } from './common.ts';
+import { AGE_COLUMN, NAME_COLUMN, STANDARD_VERBS, STATUS_SUBRESOURCE, ageOf, column, nameOf, validateMeta } from './common.ts';
 import { imageRefProblem } from './image-ref.ts';
-import { asObject } from './json-access.ts';
+import { asObject, stringAt } from './json-access.ts';
 
 /** A wrong JSON type, worded as a CRD's schema validation words it. */
 function wrongType(field: string, value: unknown, want: string): FieldError {
@@ -104,10 +104,16 @@ export const imageCacheKind: KindDefinition = {
       ...validateImageCacheSpec(object),
     ];
   },
+  // `kubectl get ic` shows NAME, PHASE, PROGRESS, AGE as ECI's does (issue 5, section 4).
   table: {
-    columns: [NAME_COLUMN, AGE_COLUMN],
+    columns: [
+      NAME_COLUMN,
+      column('Phase', 'string', 'Preparing, Creating, Ready, Failed, Updating or UpdateFailed.'),
+      column('Progress', 'string', 'How many of the nodes hold every image, e.g. "2/3".'),
+      AGE_COLUMN,
+    ],
     cells(object, now) {
-      return [nameOf(object), ageOf(object, now)];
+      return [nameOf(object), stringAt(object, 'status', 'phase'), stringAt(object, 'status', 'progress'), ageOf(object, now)];
     },
   },
   fieldSelectors: {},
