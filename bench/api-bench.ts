@@ -1,11 +1,11 @@
 // npm run bench:api — the API server under load from a second process on loopback: creates/s,
 // gets/s (with p50/p99 latency), a 10,000-object list, server RSS with 10,000 objects, and watch
 // fan-out (500 watchers, each must see every event). Targets are those of issue 3.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { startFerryServer } from './ferry-server.ts';
 
 const OBJECTS = Number(process.env['OBJECTS'] ?? 10_000);
 const GETS = Number(process.env['GETS'] ?? 30_000);
@@ -16,45 +16,23 @@ const LATENCY_CONCURRENCY = Number(process.env['LATENCY_CONCURRENCY'] ?? 8);
 const WATCHERS = Number(process.env['WATCHERS'] ?? 500);
 const WATCH_EVENTS = Number(process.env['WATCH_EVENTS'] ?? 100);
 
-const root = resolve(import.meta.dirname, '..');
 const dataDir = mkdtempSync(join(tmpdir(), 'ferry-bench-api-'));
 // The API server alone by default; ALL_IN_ONE=1 also runs the embedded node agent and controllers.
 // PROFILE=DIR writes the server's CPU profile there (node --cpu-prof).
 const profile = process.env['PROFILE'] === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${process.env['PROFILE']}`];
-const server = spawn(process.execPath, [...profile, join(root, 'bin/ferry.js'), 'server', '--data-dir', dataDir, '--listen', '127.0.0.1:0', ...(process.env['ALL_IN_ONE'] === '1' ? [] : ['--no-node-agent', '--no-controllers'])], { stdio: ['ignore', 'pipe', 'inherit'] });
+const api = await startFerryServer({
+  dataDir,
+  nodeArgs: profile,
+  args: process.env['ALL_IN_ONE'] === '1' ? [] : ['--no-node-agent', '--no-controllers'],
+  maxSockets: CONCURRENCY,
+});
+const server = api.process;
 const cleanup = (): void => {
   server.kill(profile.length > 0 ? 'SIGINT' : 'SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
 };
 process.on('exit', cleanup);
-
-const port = await new Promise<number>((done, fail) => {
-  let out = '';
-  server.stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-    const m = /listening on https:\/\/[^:]+:(\d+)/.exec(out);
-    if (m !== null) done(Number(m[1]));
-  });
-  server.once('exit', (code) => fail(new Error(`server exited with ${String(code)}`)));
-});
-const kubeconfig = readFileSync(join(dataDir, 'admin.kubeconfig'), 'utf8');
-const token = /token: (\S+)/.exec(kubeconfig)?.[1] ?? '';
-const ca = Buffer.from(/certificate-authority-data: (\S+)/.exec(kubeconfig)?.[1] ?? '', 'base64');
-const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY, ca });
-
-function call(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; body: string }> {
-  return new Promise((done, fail) => {
-    const data = body === undefined ? undefined : JSON.stringify(body);
-    const req = request({ host: '127.0.0.1', port, method, path, agent, headers: { Authorization: `Bearer ${token}`, Accept: 'application/json', ...(data === undefined ? {} : { 'Content-Type': contentType }) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => done({ status: res.statusCode ?? 0, body: text }));
-    });
-    req.on('error', fail);
-    req.end(data);
-  });
-}
+const { port, token, ca, agent, call } = api;
 
 async function timed(count: number, op: (i: number) => Promise<{ status: number }>, okStatus: number, concurrency = CONCURRENCY): Promise<{ perSecond: number; p50: number; p99: number }> {
   const latencies: number[] = [];

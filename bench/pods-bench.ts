@@ -9,15 +9,17 @@
 //
 // Env: N (pods, default 100), MODE=deployment (one Deployment of N replicas instead of bare pods),
 // PEER=0 (skip podman), TIMEOUT (seconds per phase, default 180).
-import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:https';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:https';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { buildImage, publishImage, startRegistry } from '../test/fixtures/index.ts';
-import type { RunningRegistry, TarEntry } from '../test/fixtures/index.ts';
+import { busyboxImage, publishImage, startRegistry } from '../test/fixtures/index.ts';
+import type { RunningRegistry } from '../test/fixtures/index.ts';
+import { startFerryServer } from './ferry-server.ts';
+import { RUNC, conmonPids, dirEntries, exec, killPids, monitorPids, mountsUnder, rssKb, runcList, unmountAll } from './host-state.ts';
+import type { ApiAnswer, FerryServer } from './ferry-server.ts';
 
 const N = Number(process.env['N'] ?? 100);
 const MODE = process.env['MODE'] === 'deployment' ? 'deployment' : 'pods';
@@ -29,86 +31,6 @@ const REPO = 'bench/sleeper:v1';
 const COMMAND = ['sh', '-c', 'trap "exit 0" TERM; sleep 3600 & wait'];
 const PLAIN_HTTP = 'k8s.aliyun.com/plain-http-registry';
 
-const root = resolve(import.meta.dirname, '..');
-const RUNC = existsSync('/usr/sbin/runc') ? '/usr/sbin/runc' : 'runc';
-
-// ---------------------------------------------------------------------------------------------
-// Processes, mounts and cleanup.
-
-function exec(cmd: string, args: string[], timeoutMs = 120_000): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(cmd, args, { timeout: timeoutMs, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      const code = err === null ? 0 : typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1;
-      done({ code, stdout, stderr });
-    });
-  });
-}
-
-function rssKb(pid: number): { rss: number; hwm: number } {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return { rss: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0), hwm: Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) };
-  } catch {
-    return { rss: 0, hwm: 0 };
-  }
-}
-
-/** Pids whose command line matches `test` (argv joined by spaces). */
-function processes(test: (argv: string[]) => boolean): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter((a) => a !== '');
-      if (argv.length > 0 && test(argv)) pids.push(Number(entry));
-    } catch { /* gone */ }
-  }
-  return pids;
-}
-
-/** Ferry's per-container monitors for this data dir: `node .../monitor.ts <dataDir>/node/runtime/<id>`. */
-const monitorPids = (dataDir: string): number[] =>
-  processes((argv) => argv.some((a) => a.endsWith('/runtime/monitor.ts')) && argv.some((a) => a.startsWith(`${dataDir}/`)));
-
-/** podman's conmon processes for containers under its storage dir `dir`. */
-const conmonPids = (dir: string): number[] => processes((argv) => (argv[0] ?? '').endsWith('conmon') && argv.some((a) => a.startsWith(`${dir}/`)));
-
-function mountsUnder(dir: string): string[] {
-  const points: string[] = [];
-  for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
-    const point = (line.split(' ')[4] ?? '').replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8)));
-    if (point === dir || point.startsWith(`${dir}/`)) points.push(point);
-  }
-  return points.sort((a, b) => b.length - a.length);
-}
-
-async function runcList(runcRoot: string): Promise<{ id: string; status: string }[]> {
-  // `runc list` fails when a container's state dir goes away while it reads the root: retry.
-  for (let attempt = 1; ; attempt++) {
-    if (!existsSync(runcRoot)) return [];
-    const r = await exec(RUNC, ['--root', runcRoot, 'list', '--format', 'json']);
-    if (r.code === 0) return (JSON.parse(r.stdout.trim() === '' ? 'null' : r.stdout) as { id: string; status: string }[] | null) ?? [];
-    if (attempt >= 20) throw new Error(`runc list: ${r.stderr}`);
-    await sleep(10);
-  }
-}
-
-const dirEntries = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir).filter((e) => !e.startsWith('.')) : []);
-
-async function unmountAll(dir: string): Promise<void> {
-  for (const point of mountsUnder(dir)) {
-    if ((await exec('umount', [point])).code !== 0) await exec('umount', ['-l', point]);
-  }
-}
-
-function killPids(pids: number[]): void {
-  for (const pid of pids) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch { /* gone */ }
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // State shared with the cleanup.
 
@@ -116,7 +38,6 @@ let registry: RunningRegistry | undefined;
 let server: ChildProcess | undefined;
 let dataDir: string | undefined;
 let podmanDir: string | undefined;
-let serverErr = '';
 
 async function cleanup(): Promise<string[]> {
   const notes: string[] = [];
@@ -156,22 +77,11 @@ async function cleanup(): Promise<string[]> {
 // ---------------------------------------------------------------------------------------------
 // The API, as api-bench.ts talks to it.
 
-let port = 0;
-let token = '';
-let agent: Agent | undefined;
+let api: FerryServer | undefined;
 
-function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
-  return new Promise((done, fail) => {
-    const data = body === undefined ? undefined : JSON.stringify(body);
-    const req = request({ host: '127.0.0.1', port, method, path, agent, headers: { Authorization: `Bearer ${token}`, Accept: 'application/json', ...(data === undefined ? {} : { 'Content-Type': 'application/json' }) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => done({ status: res.statusCode ?? 0, body: text }));
-    });
-    req.on('error', fail);
-    req.end(data);
-  });
+function call(method: string, path: string, body?: unknown): Promise<ApiAnswer> {
+  if (api === undefined) throw new Error('the server is not started');
+  return api.call(method, path, body);
 }
 
 async function must(method: string, path: string, ok: number[], body?: unknown): Promise<string> {
@@ -223,7 +133,7 @@ class PodWatch {
 
   #open(): void {
     if (this.#stopped) return;
-    const req = request({ host: '127.0.0.1', port, path: `/api/v1/namespaces/${NS}/pods?watch=true&allowWatchBookmarks=true&resourceVersion=${this.#rv}`, ca: agent?.options.ca, headers: { Authorization: `Bearer ${token}` } }, (res) => {
+    const req = request({ host: '127.0.0.1', port: api?.port, path: `/api/v1/namespaces/${NS}/pods?watch=true&allowWatchBookmarks=true&resourceVersion=${this.#rv}`, ca: api?.ca, headers: { Authorization: `Bearer ${api?.token ?? ''}` } }, (res) => {
       res.setEncoding('utf8');
       let buffer = '';
       res.on('data', (c: string) => {
@@ -336,38 +246,16 @@ async function runPodman(image: string): Promise<PeerResult> {
 async function main(): Promise<boolean> {
   // A registry with the host's busybox as a one-layer image whose command sleeps.
   registry = await startRegistry();
-  const applets = ['sh', 'sleep'];
-  const entries: TarEntry[] = [
-    { type: 'dir', path: 'bin' },
-    { type: 'file', path: 'bin/busybox', content: readFileSync('/bin/busybox'), mode: 0o755 },
-    ...applets.map((a): TarEntry => ({ type: 'symlink', path: `bin/${a}`, target: 'busybox' })),
-    { type: 'dir', path: 'tmp', mode: 0o1777 },
-  ];
-  await publishImage(registry, REPO, buildImage({ layers: [{ entries }], config: { Cmd: COMMAND } }));
+  await publishImage(registry, REPO, busyboxImage(COMMAND));
   const image = `${registry.host}/${REPO}`;
 
   dataDir = mkdtempSync(join(tmpdir(), 'ferry-bench-pods-'));
   const runcRoot = join(dataDir, 'node/runtime/.runc');
   const bundles = join(dataDir, 'node/containers');
   const records = join(dataDir, 'node/runtime');
-  const srv = spawn(process.execPath, [join(root, 'bin/ferry.js'), 'server', '--data-dir', dataDir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  server = srv;
-  srv.stderr.setEncoding('utf8');
-  srv.stderr.on('data', (c: string) => (serverErr = (serverErr + c).slice(-20_000)));
-  port = await new Promise<number>((done, fail) => {
-    let out = '';
-    srv.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening on https:\/\/[^:]+:(\d+)/.exec(out);
-      if (m !== null) done(Number(m[1]));
-    });
-    srv.once('exit', (code) => fail(new Error(`server exited with ${String(code)}: ${serverErr}`)));
-  });
-  const kubeconfig = readFileSync(join(dataDir, 'admin.kubeconfig'), 'utf8');
-  token = /token: (\S+)/.exec(kubeconfig)?.[1] ?? '';
-  const ca = Buffer.from(/certificate-authority-data: (\S+)/.exec(kubeconfig)?.[1] ?? '', 'base64');
-  agent = new Agent({ keepAlive: true, maxSockets: 32, ca });
-  const serverPid = srv.pid as number;
+  api = await startFerryServer({ dataDir, maxSockets: 32, captureStderr: true });
+  server = api.process;
+  const serverPid = api.pid;
 
   await until('a Ready node', async () => {
     const nodes = JSON.parse((await call('GET', '/api/v1/nodes')).body) as { items?: { status?: { conditions?: { type: string; status: string }[] } }[] };
@@ -491,9 +379,10 @@ try {
   ok = await main();
 } catch (err) {
   console.error(`pods-bench failed: ${(err as Error).stack ?? String(err)}`);
+  const serverErr = api?.stderrTail() ?? '';
   if (serverErr !== '') console.error(`server stderr (tail):\n${serverErr.slice(-4000)}`);
 } finally {
-  agent?.destroy();
+  api?.agent.destroy();
   const notes = await cleanup().catch((err: unknown) => [`cleanup failed: ${String(err)}`]);
   if (notes.length > 0) console.log(`cleanup: ${notes.join(', ')}`);
 }

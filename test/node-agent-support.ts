@@ -1,13 +1,10 @@
 // Shared by the node agent lifecycle and image tests: a busybox image, polling, pod and event
 // views, and a teardown that leaves no container, mount or process behind even after a failure.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClient } from '../src/client/index.ts';
 import type { KubeObject } from '../src/api/object.ts';
 import type { NodeAgent } from '../src/node/agent/index.ts';
-import { buildImage } from './fixtures/index.ts';
-import type { BuiltImage, TarEntry } from './fixtures/index.ts';
 
 export const NODE = 'ferry-test-node';
 export const PODS = { group: '', version: 'v1', resource: 'pods', namespaced: true, kind: 'Pod' };
@@ -16,17 +13,7 @@ export const NAMESPACES = { group: '', version: 'v1', resource: 'namespaces', na
 export const EVENTS = { group: '', version: 'v1', resource: 'events', namespaced: true, kind: 'Event' };
 export const PLAIN_HTTP = 'k8s.aliyun.com/plain-http-registry';
 
-/** The host's busybox as a one-layer image; `cmd` lets two tags of one repository differ. */
-export function busyboxImage(cmd: string[] = ['sh', '-c', 'echo hello from ferry; sleep 3600']): BuiltImage {
-  const applets = ['sh', 'echo', 'sleep', 'cat', 'ls', 'date'];
-  const entries: TarEntry[] = [
-    { type: 'dir', path: 'bin' },
-    { type: 'file', path: 'bin/busybox', content: readFileSync('/bin/busybox'), mode: 0o755 },
-    ...applets.map((a): TarEntry => ({ type: 'symlink', path: `bin/${a}`, target: 'busybox' })),
-    { type: 'dir', path: 'tmp', mode: 0o1777 },
-  ];
-  return buildImage({ layers: [{ entries }], config: { Cmd: cmd } });
-}
+export { busyboxImage } from './fixtures/index.ts';
 
 export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -10,8 +10,8 @@ import { clientFromKubeconfig } from '../src/client/index.ts';
 import type { KubeClient } from '../src/client/index.ts';
 import type { KubeObject } from '../src/api/object.ts';
 import { NodeAgent } from '../src/node/agent/index.ts';
-import { buildImage, makeTempDir, publishImage, removeTempDir, startRegistry } from './fixtures/index.ts';
-import type { RunningRegistry, TarEntry } from './fixtures/index.ts';
+import { busyboxImage, makeTempDir, publishImage, removeTempDir, startRegistry } from './fixtures/index.ts';
+import type { RunningRegistry } from './fixtures/index.ts';
 import { startTestControlPlane } from './fixtures/control-plane.ts';
 import type { TestControlPlane } from './fixtures/control-plane.ts';
 
@@ -27,17 +27,6 @@ let registry: RunningRegistry;
 let cp: TestControlPlane;
 let client: KubeClient;
 let image: string;
-
-function busyboxImage() {
-  const applets = ['sh', 'echo', 'sleep', 'cat', 'ls'];
-  const entries: TarEntry[] = [
-    { type: 'dir', path: 'bin' },
-    { type: 'file', path: 'bin/busybox', content: readFileSync('/bin/busybox'), mode: 0o755 },
-    ...applets.map((a): TarEntry => ({ type: 'symlink', path: `bin/${a}`, target: 'busybox' })),
-    { type: 'dir', path: 'tmp', mode: 0o1777 },
-  ];
-  return buildImage({ layers: [{ entries }], config: { Cmd: ['sh', '-c', 'echo hello from ferry; sleep 3600'] } });
-}
 
 before(async () => {
   registry = await startRegistry({ auth: { htpasswd: { [USER]: PASSWORD } } });

@@ -7,8 +7,8 @@ import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
-import { buildImage, publishImage, startRegistry } from './fixtures/index.ts';
-import type { RunningRegistry, TarEntry } from './fixtures/index.ts';
+import { busyboxImage, publishImage, startRegistry } from './fixtures/index.ts';
+import type { RunningRegistry } from './fixtures/index.ts';
 import { startTestControlPlane } from './fixtures/control-plane.ts';
 import type { KubectlResult, TestControlPlane } from './fixtures/control-plane.ts';
 
@@ -35,13 +35,7 @@ async function until(what: string, check: () => Promise<boolean>, ms = 60_000): 
 
 before(async () => {
   registry = await startRegistry({ tls: true, auth: { htpasswd: { [USER]: PASSWORD } } });
-  const applets = ['sh', 'echo', 'sleep'];
-  const entries: TarEntry[] = [
-    { type: 'dir', path: 'bin' },
-    { type: 'file', path: 'bin/busybox', content: readFileSync('/bin/busybox'), mode: 0o755 },
-    ...applets.map((a): TarEntry => ({ type: 'symlink', path: `bin/${a}`, target: 'busybox' })),
-  ];
-  await publishImage(registry, 'janedoe/awesomeapp:v1', buildImage({ layers: [{ entries }], config: { Cmd: ['sh', '-c', 'echo awesome app up; sleep 3600'] } }));
+  await publishImage(registry, 'janedoe/awesomeapp:v1', busyboxImage(['sh', '-c', 'echo awesome app up; sleep 3600']));
   cp = await startTestControlPlane({ node: { initialBackoffMs: 1000, maxBackoffMs: 2000 }, controllers: true });
 });
 
