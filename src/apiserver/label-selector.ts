@@ -1,12 +1,7 @@
 // Label selector strings as in `?labelSelector=`: `a=b,c!=d,e in (x,y),f notin (z),g,!h`.
 // Grammar: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
+import type { LabelSelector, LabelSelectorRequirement } from '../api/validation/label-selector.ts';
 import { errors } from './status.ts';
-
-export type Requirement =
-  | { key: string; op: 'in' | 'notin'; values: string[] }
-  | { key: string; op: 'exists' | '!' };
-
-export type LabelSelector = Requirement[];
 
 // Splits at commas outside parentheses.
 function terms(text: string): string[] {
@@ -29,39 +24,20 @@ function terms(text: string): string[] {
 const SET = /^([^\s!=()]+)\s+(in|notin)\s*\(([^)]*)\)$/;
 const EQUALITY = /^([^\s!=()]+)\s*(==|=|!=)\s*([^\s!=(),]*)$/;
 
+/** The string form parsed into metav1.LabelSelector's, so one matcher (api's selectorMatches) serves both. */
 export function parseLabelSelector(text: string | null): LabelSelector {
-  if (text === null || text.trim() === '') return [];
-  return terms(text).map((term): Requirement => {
+  if (text === null || text.trim() === '') return {};
+  const matchExpressions = terms(text).map((term): LabelSelectorRequirement => {
     let m = SET.exec(term);
     if (m !== null) {
       const values = (m[3] as string).split(',').map((v) => v.trim()).filter((v) => v !== '');
-      return { key: m[1] as string, op: m[2] as 'in' | 'notin', values };
+      return { key: m[1] as string, operator: m[2] === 'in' ? 'In' : 'NotIn', values };
     }
     m = EQUALITY.exec(term);
-    if (m !== null) return { key: m[1] as string, op: m[2] === '!=' ? 'notin' : 'in', values: [m[3] as string] };
-    if (/^![^\s!=()]+$/.test(term)) return { key: term.slice(1), op: '!' };
-    if (/^[^\s!=()]+$/.test(term)) return { key: term, op: 'exists' };
+    if (m !== null) return { key: m[1] as string, operator: m[2] === '!=' ? 'NotIn' : 'In', values: [m[3] as string] };
+    if (/^![^\s!=()]+$/.test(term)) return { key: term.slice(1), operator: 'DoesNotExist' };
+    if (/^[^\s!=()]+$/.test(term)) return { key: term, operator: 'Exists' };
     throw errors.badRequest(`unable to parse requirement: ${JSON.stringify(term)}: found unexpected token in label selector`);
   });
-}
-
-export function matchesLabels(selector: LabelSelector, labels: Record<string, string> | undefined): boolean {
-  for (const r of selector) {
-    const value = labels?.[r.key];
-    switch (r.op) {
-      case 'in':
-        if (value === undefined || !r.values.includes(value)) return false;
-        break;
-      case 'notin':
-        if (value !== undefined && r.values.includes(value)) return false;
-        break;
-      case 'exists':
-        if (value === undefined) return false;
-        break;
-      case '!':
-        if (value !== undefined) return false;
-        break;
-    }
-  }
-  return true;
+  return { matchExpressions };
 }

@@ -4,8 +4,9 @@ import type { KindDefinition } from '../api/kind.ts';
 import type { KubeObject } from '../api/object.ts';
 import { matchesFields, parseFieldSelector } from './field-selector.ts';
 import type { FieldRequirement } from './field-selector.ts';
-import { matchesLabels, parseLabelSelector } from './label-selector.ts';
-import type { LabelSelector } from './label-selector.ts';
+import { selectorMatches } from '../api/validation/label-selector.ts';
+import type { LabelSelector } from '../api/validation/label-selector.ts';
+import { parseLabelSelector } from './label-selector.ts';
 import { queryFlag } from './request-info.ts';
 import { errors } from './status.ts';
 
@@ -58,7 +59,7 @@ export function parseListOptions(kind: KindDefinition, query: URLSearchParams, n
 }
 
 export function matches(kind: KindDefinition, options: ListOptions, object: KubeObject): boolean {
-  return matchesLabels(options.labels, object.metadata.labels) && matchesFields(options.fields, (f) => fieldValue(kind, object, f));
+  return selectorMatches(options.labels, object.metadata.labels) && matchesFields(options.fields, (f) => fieldValue(kind, object, f));
 }
 
 interface ContinueToken {

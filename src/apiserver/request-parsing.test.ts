@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { matchesFields, parseFieldSelector } from './field-selector.ts';
-import { matchesLabels, parseLabelSelector } from './label-selector.ts';
+import { selectorMatches as matchesLabels } from '../api/validation/label-selector.ts';
+import { parseLabelSelector } from './label-selector.ts';
 import { parseAccept, wantsAggregatedDiscovery, wantsTable } from './negotiation.ts';
 import { parseResourceRequest } from './request-info.ts';
 
