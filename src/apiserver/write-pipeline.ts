@@ -6,6 +6,7 @@ import { randomUUID, randomInt } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { FieldError, KindDefinition } from '../api/kind.ts';
 import type { KubeObject } from '../api/object.ts';
+import { formatTime } from '../api/time.ts';
 import { errors } from './status.ts';
 
 // Kinds whose metadata.generation counts spec changes (their status carries observedGeneration).
@@ -15,9 +16,7 @@ const STATUS_ON_CREATE = new Set(['Node', 'Event', 'Lease']);
 // names.SimpleNameGenerator: 5 characters without vowels or look-alikes.
 const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
-export function timestamp(now: Date): string {
-  return `${now.toISOString().slice(0, 19)}Z`;
-}
+export { formatTime as timestamp };
 
 export function generateName(prefix: string): string {
   let suffix = '';
@@ -45,7 +44,7 @@ export function prepareCreate(kind: KindDefinition, object: KubeObject, now: Dat
     meta.name = generateName(meta.generateName);
   }
   meta.uid = randomUUID();
-  meta.creationTimestamp = timestamp(now);
+  meta.creationTimestamp = formatTime(now);
   delete meta.deletionTimestamp;
   delete meta.deletionGracePeriodSeconds;
   delete meta.resourceVersion;

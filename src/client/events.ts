@@ -9,6 +9,7 @@ import type { KubeObject } from '../api/object.ts';
 import { isNotFound } from './errors.ts';
 import type { ResourceClient } from './resource-client.ts';
 import type { KubeClient } from './rest-client.ts';
+import { formatTime } from '../api/time.ts';
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -40,10 +41,6 @@ const EVENTS_REF = { group: '', version: 'v1', resource: 'events', namespaced: t
 // client-go's maxLruCacheEntries.
 const MAX_CACHED = 4096;
 
-// metav1.Time is RFC 3339 with second precision.
-function timestamp(date: Date): string {
-  return date.toISOString().replace(/\.\d+Z$/, 'Z');
-}
 
 export function referenceTo(object: KubeObject, fieldPath?: string): ObjectReference {
   const { namespace, name, uid, resourceVersion } = object.metadata;
@@ -81,7 +78,7 @@ export class EventRecorder {
   }
 
   async #write(key: string, ref: ObjectReference, source: { component: string; host?: string }, type: EventType, reason: string, message: string): Promise<void> {
-    const now = timestamp(this.#options.now?.() ?? new Date());
+    const now = formatTime(this.#options.now?.() ?? new Date());
     const seen = this.#seen.get(key);
     if (seen !== undefined) {
       seen.count++;

@@ -10,10 +10,7 @@ export function timeOf(value: string | undefined | null): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-/** metav1.Time as the API serializes it: RFC 3339 in UTC at second precision. */
-export function formatTime(now: Date): string {
-  return `${now.toISOString().slice(0, 19)}Z`;
-}
+export { formatTime } from '../../api/time.ts';
 
 export function podReadyCondition(pod: Pod): Condition | undefined {
   return pod.status?.conditions?.find((c) => c.type === 'Ready');

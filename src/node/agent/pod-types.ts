@@ -79,7 +79,4 @@ export interface Pod extends KubeObject {
   status?: PodStatus;
 }
 
-/** metav1.Time: RFC 3339 with second precision. */
-export function timestamp(date: Date): string {
-  return date.toISOString().replace(/\.\d+Z$/, 'Z');
-}
+export { formatTime as timestamp } from '../../api/time.ts';

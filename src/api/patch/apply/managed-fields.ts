@@ -94,10 +94,7 @@ export function encodeManagedFields(managers: Managers): ManagedFieldsEntry[] {
   );
 }
 
-/** metav1.Time: RFC 3339 in UTC, whole seconds. */
-export function formatTime(now: Date): string {
-  return now.toISOString().replace(/\.\d+Z$/, 'Z');
-}
+export { formatTime } from '../../time.ts';
 
 /**
  * Fields no manager owns (stripmeta.go): type meta and the metadata the server sets. The paths are
