@@ -4,7 +4,6 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 import { clientFromKubeconfig } from '../src/client/index.ts';
 import type { KubeClient } from '../src/client/index.ts';
@@ -14,6 +13,7 @@ import { busyboxImage, makeTempDir, publishImage, removeTempDir, startRegistry }
 import type { RunningRegistry } from './fixtures/index.ts';
 import { startTestControlPlane } from './fixtures/control-plane.ts';
 import type { TestControlPlane } from './fixtures/control-plane.ts';
+import { waitFor } from './node-agent-support.ts';
 
 const NODE = 'ferry-test-node';
 const USER = 'alice';
@@ -70,21 +70,6 @@ async function createPod(name: string, secret: string): Promise<KubeObject> {
     metadata: { name, namespace: 'default', annotations: { 'k8s.aliyun.com/plain-http-registry': registry.host } },
     spec: { nodeName: NODE, imagePullSecrets: [{ name: secret }], containers: [{ name: 'main', image }], terminationGracePeriodSeconds: 2 },
   });
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}${last === undefined ? '' : `: ${String(last)}`}`);
-    await sleep(200);
-  }
 }
 
 interface ContainerStatusView {
