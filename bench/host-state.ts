@@ -37,9 +37,12 @@ export function processes(test: (argv: string[]) => boolean): number[] {
   return pids;
 }
 
-/** Ferry's per-container monitors for this data dir: `node .../monitor.ts <dataDir>/node/runtime/<id>`. */
+/**
+ * Ferry's per-container monitors for this data dir: conmon (`conmon ... -b <dataDir>/...`) or,
+ * without conmon, `node .../monitor.ts <dataDir>/node/runtime/<id>`.
+ */
 export const monitorPids = (dataDir: string): number[] =>
-  processes((argv) => argv.some((a) => a.endsWith('/runtime/monitor.ts')) && argv.some((a) => a.startsWith(`${dataDir}/`)));
+  processes((argv) => (argv.some((a) => a.endsWith('/runtime/monitor.ts')) || (argv[0] ?? '').endsWith('conmon')) && argv.some((a) => a.startsWith(`${dataDir}/`)));
 
 /** podman's conmon processes for containers under its storage dir `dir`. */
 export const conmonPids = (dir: string): number[] => processes((argv) => (argv[0] ?? '').endsWith('conmon') && argv.some((a) => a.startsWith(`${dir}/`)));

@@ -8,7 +8,8 @@
 // same registry (`podman run -d`, N at once, on a throwaway storage root) in the same run.
 //
 // Env: N (pods, default 100), MODE=deployment (one Deployment of N replicas instead of bare pods),
-// PEER=0 (skip podman), TIMEOUT (seconds per phase, default 180).
+// PEER=0 (skip podman), TIMEOUT (seconds per phase, default 180), PROFILE=DIR (the server's CPU
+// profile, --cpu-prof, written to DIR when it stops).
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
@@ -253,7 +254,8 @@ async function main(): Promise<boolean> {
   const runcRoot = join(dataDir, 'node/runtime/.runc');
   const bundles = join(dataDir, 'node/containers');
   const records = join(dataDir, 'node/runtime');
-  api = await startFerryServer({ dataDir, maxSockets: 32, captureStderr: true });
+  const profile = process.env['PROFILE'];
+  api = await startFerryServer({ dataDir, maxSockets: 32, captureStderr: true, nodeArgs: profile === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profile] });
   server = api.process;
   const serverPid = api.pid;
 

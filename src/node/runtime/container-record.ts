@@ -6,6 +6,11 @@
 //   runc.log        runc's own log (JSON lines); start errors are read from it
 //   exit.json       written by the monitor when runc returns: exit code, finish time, start error
 //   monitor.err     the monitor's stderr (it only writes there when it cannot work at all)
+// With conmon as the monitor (conmon.ts), also:
+//   conmon.pid      conmon's own pid, written by conmon (monitor.json is made from it)
+//   started         the container's pid, written after `runc start`, modified at the start time
+//   exit/<id>       the exit status, written by conmon; exit.json is only written for start errors
+//   sock/           conmon's attach-socket directory
 
 import { readFileSync } from 'node:fs';
 import { readFile, rename, stat, writeFile } from 'node:fs/promises';
@@ -19,6 +24,8 @@ export interface ContainerRecord {
   createdAt: string;
   runcPath: string;
   runcRoot: string;
+  /** Which monitor runs the container; absent in records written before conmon was supported. */
+  monitor?: 'conmon' | 'node' | undefined;
 }
 
 export interface MonitorRecord {
@@ -44,6 +51,10 @@ export function recordPaths(stateDir: string, id: string) {
     runcLog: join(dir, 'runc.log'),
     exit: join(dir, 'exit.json'),
     monitorErr: join(dir, 'monitor.err'),
+    monitorPid: join(dir, 'conmon.pid'),
+    exitDir: join(dir, 'exit'),
+    started: join(dir, 'started'),
+    socketDir: join(dir, 'sock'),
   };
 }
 

@@ -4,16 +4,16 @@
 // restarts; everything needed to find them again is on disk under `stateDir` (container-record.ts).
 // Under systemd the agent's unit needs KillMode=process, as containerd's has, or a restart kills them.
 
-import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import {
   monitorAlive, processStartTime, readJson, readPidFile, recordPaths, writeJsonAtomic,
 } from './container-record.ts';
-import type { ContainerRecord, ExitRecord, MonitorRecord } from './container-record.ts';
+import type { ContainerRecord, ExitRecord, MonitorRecord, RecordPaths } from './container-record.ts';
+import { CONMON_INSTALL_HINT, findConmon, launchConmon, readConmonExit } from './conmon.ts';
+import { launchNodeMonitor } from './node-monitor.ts';
 import { findRunc, RUNC_INSTALL_HINT } from './detect-runc.ts';
 import { RuntimeError, RuntimeErrorCode } from './errors.ts';
 import { readLogs } from './log-reader.ts';
@@ -24,7 +24,10 @@ import { removeBundle } from './rootfs.ts';
 import type { PreparedRootfs } from './rootfs.ts';
 import { checkContainerId, Runc } from './runc.ts';
 
-const MONITOR_SCRIPT = fileURLToPath(new URL('./monitor.ts', import.meta.url));
+/** exit.json (start errors, the Node monitor), else conmon's exit file. */
+async function readExit(paths: RecordPaths, id: string): Promise<ExitRecord | undefined> {
+  return (await readJson<ExitRecord>(paths.exit)) ?? readConmonExit(paths, id);
+}
 
 export type ContainerState = 'created' | 'running' | 'exited';
 
@@ -57,6 +60,13 @@ export interface ContainerRuntimeOptions {
   runcPath?: string | undefined;
   /** How long runContainer waits for runc to start the process (default 60 s). */
   startTimeoutMs?: number | undefined;
+  /**
+   * The per-container monitor: conmon (default when installed; see conmon.ts) or Ferry's own
+   * Node monitor (monitor.ts). Containers started by either are found and adopted by both.
+   */
+  monitor?: 'conmon' | 'node' | undefined;
+  /** Default: found on $PATH or where Debian and podman install it. */
+  conmonPath?: string | undefined;
 }
 
 export interface RunContainerRequest {
@@ -74,6 +84,8 @@ export class ContainerRuntime {
   readonly stateDir: string;
   readonly runc: Runc;
   readonly #startTimeoutMs: number;
+  readonly monitor: 'conmon' | 'node';
+  readonly #conmonPath: string | undefined;
 
   constructor(options: ContainerRuntimeOptions) {
     this.stateDir = resolve(options.stateDir);
@@ -81,6 +93,11 @@ export class ContainerRuntime {
     if (path === undefined) throw new RuntimeError(RuntimeErrorCode.RuncNotFound, `runc is not installed; install it with: ${RUNC_INSTALL_HINT}`);
     this.runc = new Runc({ path, root: resolve(options.runcRoot ?? join(this.stateDir, '.runc')) });
     this.#startTimeoutMs = options.startTimeoutMs ?? 60_000;
+    this.#conmonPath = options.monitor === 'node' ? undefined : findConmon({ path: options.conmonPath });
+    if (options.monitor === 'conmon' && this.#conmonPath === undefined) {
+      throw new RuntimeError(RuntimeErrorCode.RuncNotFound, `conmon is not installed; install it with: ${CONMON_INSTALL_HINT}`);
+    }
+    this.monitor = this.#conmonPath === undefined ? 'node' : 'conmon';
   }
 
   /** Starts the container under a new monitor; resolves once its process runs (or has already exited). */
@@ -94,33 +111,51 @@ export class ContainerRuntime {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new RuntimeError(RuntimeErrorCode.AlreadyExists, `container ${id} exists already`);
       throw err;
     }
+    // The record dir is made before runc is ever called for an id, so EEXIST above is the
+    // already-exists check; runc's own refusal covers a container made by someone else.
     try {
-      if ((await this.runc.state(id)) !== undefined) throw new RuntimeError(RuntimeErrorCode.AlreadyExists, `runc already has a container ${id}`);
       await this.#writeBundle(id, req);
     } catch (err) {
       await rm(paths.dir, { recursive: true, force: true });
       throw err;
     }
-    const errFd = openSync(paths.monitorErr, 'a', 0o600);
-    let pid: number | undefined;
-    try {
-      const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', MONITOR_SCRIPT, paths.dir], {
-        detached: true, // own session: survives the agent and its terminal
-        stdio: ['ignore', 'ignore', errFd],
-        cwd: '/',
-        // A compile cache takes the monitor's start from ~160 ms to ~45 ms (no TypeScript stripping
-        // each time) and its memory down by ~20 MB. No other agent env: the monitor needs none.
-        env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', NODE_COMPILE_CACHE: join(this.stateDir, '.compile-cache') },
-      });
-      child.on('error', () => {}); // reported below through the missing monitor
-      child.unref();
-      pid = child.pid;
-    } finally {
-      closeSync(errFd);
-    }
-    const startTime = pid === undefined ? undefined : processStartTime(pid);
-    if (pid !== undefined && startTime !== undefined) await writeJsonAtomic(paths.monitor, { pid, startTime } satisfies MonitorRecord);
+    if (this.monitor === 'conmon') return this.#startWithConmon(id, req, paths);
+    await launchNodeMonitor(paths, this.stateDir);
     return this.#awaitStart(id);
+  }
+
+  async #startWithConmon(id: string, req: RunContainerRequest, paths: RecordPaths): Promise<ContainerStatus> {
+    const record = await readJson<ContainerRecord>(paths.container) as ContainerRecord;
+    await Promise.all([mkdir(paths.exitDir, { mode: 0o700 }), mkdir(paths.socketDir, { mode: 0o700 })]);
+    let pid: number;
+    try {
+      pid = await launchConmon({
+        conmonPath: this.#conmonPath as string, runcPath: this.runc.path, runcRoot: this.runc.root, id,
+        bundleDir: record.bundleDir, logPath: record.logPath, paths, timeoutMs: this.#startTimeoutMs,
+      });
+    } catch (err) {
+      const message = err instanceof RuntimeError ? err.message : String(err);
+      await writeJsonAtomic(paths.exit, { exitCode: 128, finishedAt: new Date().toISOString(), startError: message } satisfies ExitRecord);
+      throw err;
+    }
+    const monitorPid = await readPidFile(paths.monitorPid);
+    const startTime = monitorPid === undefined ? undefined : processStartTime(monitorPid.pid);
+    if (monitorPid !== undefined && startTime !== undefined) {
+      await writeJsonAtomic(paths.monitor, { pid: monitorPid.pid, startTime } satisfies MonitorRecord);
+    }
+    const startAt = new Date();
+    try {
+      await this.runc.start(id);
+    } catch (err) {
+      const message = `container ${id} did not start: ${(err as Error).message}`;
+      await writeJsonAtomic(paths.exit, { exitCode: 128, finishedAt: new Date().toISOString(), startError: message } satisfies ExitRecord);
+      await this.runc.kill(id, 'SIGKILL').catch(() => {});
+      throw new RuntimeError(RuntimeErrorCode.StartFailed, message, { cause: err });
+    }
+    // The process runs from `runc start` on (the kubelet's startedAt): `started` holds its pid and that time.
+    await writeFile(paths.started, `${pid}\n`, { mode: 0o600 });
+    await utimes(paths.started, startAt, startAt);
+    return this.containerStatus(id);
   }
 
   async #writeBundle(id: string, req: RunContainerRequest): Promise<void> {
@@ -132,7 +167,7 @@ export class ContainerRuntime {
     const spec = clampRlimits({ ...req.spec, root: { ...req.spec.root, path: rootfs } });
     await writeFile(join(bundleDir, 'config.json'), JSON.stringify(spec, null, 1), { mode: 0o600 });
     const record: ContainerRecord = {
-      id, bundleDir, logPath, rootfs, createdAt: new Date().toISOString(), runcPath: this.runc.path, runcRoot: this.runc.root,
+      id, bundleDir, logPath, rootfs, createdAt: new Date().toISOString(), runcPath: this.runc.path, runcRoot: this.runc.root, monitor: this.monitor,
     };
     await writeJsonAtomic(recordPaths(this.stateDir, id).container, record);
   }
@@ -155,30 +190,42 @@ export class ContainerRuntime {
     }
   }
 
+  /**
+   * From the records alone while the monitor lives (it is the container's parent, so the container
+   * has not been reaped); runc is asked only when the monitor is gone. Status is read for every pod
+   * sync and exit watch: a `runc state` each time made status the agent's main cost (bench:pods).
+   */
   async containerStatus(id: string): Promise<ContainerStatus> {
     const paths = recordPaths(this.stateDir, checkContainerId(id));
-    const [record, exit, pidInfo, monitor] = await Promise.all([
-      readJson<ContainerRecord>(paths.container), readJson<ExitRecord>(paths.exit), readPidFile(paths.pid), readJson<MonitorRecord>(paths.monitor),
+    const [record, exit, started, pidFile, monitor] = await Promise.all([
+      readJson<ContainerRecord>(paths.container), readExit(paths, id), readPidFile(paths.started), readPidFile(paths.pid), readJson<MonitorRecord>(paths.monitor),
     ]);
+    // conmon's runc writes the pid file at create; `started` is written after `runc start`.
+    const pidInfo = started ?? (record?.monitor === 'conmon' ? undefined : pidFile);
     const base = { id, pid: pidInfo?.pid, startedAt: pidInfo?.startedAt };
     if (exit !== undefined) return exitedStatus(base, exit);
+    if (monitorAlive(monitor)) return { ...base, state: pidInfo === undefined ? 'created' : 'running' };
+    if (record === undefined && !existsSync(paths.dir)) throw new RuntimeError(RuntimeErrorCode.NotFound, `container ${id} does not exist`);
     const runcState = await this.runc.state(id);
     if (record === undefined && runcState === undefined) throw new RuntimeError(RuntimeErrorCode.NotFound, `container ${id} does not exist`);
+    // The monitor may have written the exit and exited since the first read.
+    const late = await readExit(paths, id);
+    if (late !== undefined) return exitedStatus(base, late);
     if (runcState !== undefined && runcState.status !== 'stopped') {
+      // Not yet monitored (starting), or the monitor was killed: runc still knows the process.
       return { ...base, pid: runcState.pid || base.pid, state: runcState.status === 'created' ? 'created' : 'running' };
     }
-    // Stopped with a live monitor: exit.json is moments away. No runc state yet: still starting.
-    if (monitorAlive(monitor)) return { ...base, state: pidInfo === undefined ? 'created' : 'running' };
-    // The monitor may have written exit.json and exited while runc was asked.
-    const late = await readJson<ExitRecord>(paths.exit);
-    if (late !== undefined) return exitedStatus(base, late);
+    if (record !== undefined && monitor === undefined && Date.parse(record.createdAt) > Date.now() - this.#startTimeoutMs) return { ...base, state: 'created' };
     return { ...base, state: 'exited', reason: 'Unknown', message: 'the container monitor exited without recording an exit code' };
   }
 
-  /** Polls until the container has exited. */
+  /**
+   * Polls until the container has exited: quickly at first (short-lived containers, stops), then
+   * once a second, the kubelet's PLEG relist period, so a node of many pods stays cheap.
+   */
   async waitForExit(id: string, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ContainerStatus> {
     const deadline = Date.now() + (options.timeoutMs ?? Infinity);
-    for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
+    for (let delay = 10; ; delay = Math.min(delay * 1.5, 1000)) {
       const st = await this.containerStatus(id);
       if (st.state === 'exited') return st;
       if (Date.now() >= deadline) throw new RuntimeError(RuntimeErrorCode.Timeout, `container ${id} is still ${st.state}`);
@@ -221,8 +268,11 @@ export class ContainerRuntime {
     try {
       st = await this.containerStatus(id);
     } catch (err) {
-      if (err instanceof RuntimeError && err.code === RuntimeErrorCode.NotFound) return;
-      throw err;
+      if (!(err instanceof RuntimeError && err.code === RuntimeErrorCode.NotFound)) throw err;
+      // No record: only a container runc knows (left by a crash mid-start) has anything to remove.
+      // runc keeps each container's state in <root>/<id>, so a look there spares a spawn.
+      if (existsSync(join(this.runc.root, id))) await this.runc.delete(id, { force: true });
+      return;
     }
     if (st.state !== 'exited') {
       if (options.force !== true) throw new RuntimeError(RuntimeErrorCode.StillRunning, `container ${id} is ${st.state}; stop it first`);

@@ -6,7 +6,7 @@
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseCriLine, parseTimestamp } from './cri-log.ts';
+import { formatTimestamp, parseCriLine, parseTimestamp } from './cri-log.ts';
 import type { LogStream } from './cri-log.ts';
 import { RuntimeError, RuntimeErrorCode } from './errors.ts';
 
@@ -101,7 +101,8 @@ export async function* readLogs(path: string, options: ReadLogsOptions = {}): As
 
 /** kubectl logs output for a line: content and newline, optionally after its timestamp. */
 export function formatLogLine(line: LogLine, options: { timestamps?: boolean } = {}): Buffer {
-  const prefix = options.timestamps === true ? `${line.time} ` : '';
+  // As the kubelet prints them (RFC 3339 in UTC), whichever offset the monitor wrote (conmon: +00:00).
+  const prefix = options.timestamps === true ? `${formatTimestamp(line.timeNs)} ` : '';
   return Buffer.concat([Buffer.from(prefix), line.content, Buffer.from('\n')]);
 }
 

@@ -80,6 +80,11 @@ export class Runc {
     }
   }
 
+  /** Runs the process of a container made by `runc create` (conmon creates them; see conmon.ts). */
+  async start(id: string): Promise<void> {
+    await this.#exec(['start', checkContainerId(id)]);
+  }
+
   /** The container's state, or undefined when runc does not know it. */
   async state(id: string): Promise<RuncState | undefined> {
     try {
