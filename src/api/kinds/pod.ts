@@ -2,6 +2,7 @@
 import type { KindDefinition } from '../kind.ts';
 import type { JsonObject, KubeObject } from '../object.ts';
 import { validateEipAnnotations } from '../validation/eip-annotations.ts';
+import { validateBurstLabels } from '../bursting.ts';
 import { validateImageReplacementAnnotation } from '../validation/image-replacement.ts';
 import { validateRegistryAnnotations, validateRegistryAnnotationsUnchanged } from '../validation/registry-annotations.ts';
 import { AGE_COLUMN, NAME_COLUMN, STANDARD_VERBS, STATUS_SUBRESOURCE, ageOf, column, nameOf, validateMeta } from './common.ts';
@@ -88,6 +89,7 @@ export const podKind: KindDefinition = {
       ...validateImageReplacementAnnotation(annotations, 'metadata.annotations'),
       ...validateRegistryAnnotations(annotations, 'metadata.annotations'),
       ...validateEipAnnotations(annotations, 'metadata.annotations'),
+      ...validateBurstLabels(object.metadata.labels, 'metadata.labels'),
       ...validatePodSpec(spec, 'spec'),
       ...update,
     ];

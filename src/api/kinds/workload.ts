@@ -6,6 +6,7 @@ import type { JsonObject, KubeObject } from '../object.ts';
 import { forbidden, goLiteral, goStringMap, invalid, notSupported, required } from '../validation/field-errors.ts';
 import { NEGATIVE_ERROR_MSG } from '../validation/formats.ts';
 import { validateEipAnnotations } from '../validation/eip-annotations.ts';
+import { validateBurstLabels } from '../bursting.ts';
 import { validateImageReplacementAnnotation } from '../validation/image-replacement.ts';
 import type { LabelSelector } from '../validation/label-selector.ts';
 import { asLabelSelector, goLabelSelector, isEmptySelector, selectorMatches, validateLabelSelector } from '../validation/label-selector.ts';
@@ -49,6 +50,7 @@ export function validateSelectorAndTemplate(spec: JsonObject, kindWord: string):
   errs.push(...validateImageReplacementAnnotation(annotations, annotationsPath));
   errs.push(...validateRegistryAnnotations(annotations, annotationsPath));
   errs.push(...validateEipAnnotations(annotations, annotationsPath));
+  errs.push(...validateBurstLabels(labels, 'spec.template.metadata.labels'));
   const restartPolicy = asString(getPath(template, 'spec', 'restartPolicy')) ?? '';
   if (restartPolicy !== 'Always') errs.push(notSupported('spec.template.spec.restartPolicy', restartPolicy, ['Always']));
   if (getPath(template, 'spec', 'activeDeadlineSeconds') !== undefined) {
@@ -89,7 +91,7 @@ export function validateReplicatedSpec(spec: JsonObject, kindWord: string): Fiel
  */
 export function validateWithFixedSelector(object: KubeObject, old: KubeObject | undefined, validateSpec: (spec: JsonObject) => FieldError[]): FieldError[] {
   const spec = asObject(object.spec) ?? {};
-  const errs = [...validateMeta(object, old, { namespaced: true }), ...validateSpec(spec)];
+  const errs = [...validateMeta(object, old, { namespaced: true }), ...validateBurstLabels(object.metadata.labels, 'metadata.labels'), ...validateSpec(spec)];
   if (old !== undefined) errs.push(...validateSelectorUnchanged(spec, asObject(old.spec)));
   return errs;
 }

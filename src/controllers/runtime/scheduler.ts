@@ -9,7 +9,9 @@
 // https://github.com/kubernetes/kubernetes/blob/master/pkg/scheduler/eventhandlers.go
 import { EventRecorder, isConflict, isNotFound, keyOf, refFor, splitKey } from '../../client/index.ts';
 import type { Informer, ResourceClient } from '../../client/index.ts';
-import { nodeKind, podKind } from '../../api/kinds/index.ts';
+import { deploymentKind, nodeKind, podKind, replicaSetKind, statefulSetKind } from '../../api/kinds/index.ts';
+import { burstModeOf } from '../../api/bursting.ts';
+import type { BurstMode } from '../../api/bursting.ts';
 import type { KubeObject, Node, Pod } from '../common/types.ts';
 import { failedSchedulingEvent, needsScheduling, scheduledEvent, schedulePod, unschedulableCondition } from '../scheduler/schedule.ts';
 import { Controller } from './controller.ts';
@@ -38,6 +40,8 @@ export class Scheduler {
   /** Bound by us, not yet seen bound: key -> the pod with spec.nodeName set, and when. */
   readonly #assumed = new Map<string, { pod: Pod; at: number }>();
   readonly #unschedulable = new Set<string>();
+  /** Workloads whose burst label a pod inherits, by ownerReference kind. */
+  readonly #owners: Record<string, Informer<KubeObject>>;
 
   constructor(factory: InformerFactory, options: SchedulerOptions = {}) {
     this.#now = options.now ?? (() => new Date());
@@ -45,12 +49,15 @@ export class Scheduler {
     this.#pending = factory.informer<Pod>(podKind, 'spec.nodeName=');
     this.#allPods = factory.informer<Pod>(podKind);
     this.#nodes = factory.informer<Node>(nodeKind);
+    this.#owners = {
+      ReplicaSet: factory.informer(replicaSetKind), Deployment: factory.informer(deploymentKind), StatefulSet: factory.informer(statefulSetKind),
+    };
     this.#pods = factory.client.resource<Pod>(refFor(podKind));
     this.#recorder = new EventRecorder(factory.client, options.schedulerName ?? 'default-scheduler', { onError: (e) => options.onError?.(e, { controller: 'scheduler' }) });
     // One worker, as kube-scheduler's scheduleOne: decisions see each other's assumptions.
     this.controller = new Controller({
       name: 'scheduler',
-      informers: [this.#pending, this.#allPods, this.#nodes] as Informer<KubeObject>[],
+      informers: [this.#pending, this.#allPods, this.#nodes, ...Object.values(this.#owners)] as Informer<KubeObject>[],
       sync: (key) => this.#sync(key),
       workers: 1,
       ...(options.onError === undefined ? {} : { onError: options.onError }),
@@ -80,6 +87,23 @@ export class Scheduler {
     });
   }
 
+  /**
+   * The pod's burst-to-cci label, else its workload's (pod -> ReplicaSet -> Deployment, or
+   * StatefulSet), read when the pod is first scheduled, as the vendor reads it at creation.
+   */
+  #burstMode(pod: Pod): BurstMode | undefined {
+    let object: KubeObject = pod;
+    for (let depth = 0; depth < 3; depth++) {
+      const mode = burstModeOf(object.metadata.labels);
+      if (mode !== undefined) return mode;
+      const ref = object.metadata.ownerReferences?.find((r) => r.controller === true);
+      const owner = ref === undefined ? undefined : this.#owners[ref.kind]?.get(object.metadata.namespace ?? '', ref.name);
+      if (owner === undefined || owner.metadata.uid !== ref?.uid) return undefined;
+      object = owner;
+    }
+    return undefined;
+  }
+
   #podsWithAssumed(): Pod[] {
     const now = performance.now();
     const pods = new Map(this.#allPods.list().map((p) => [keyOf(p), p]));
@@ -97,7 +121,7 @@ export class Scheduler {
       this.#unschedulable.delete(key);
       return;
     }
-    const result = schedulePod(pod, this.#nodes.list(), this.#podsWithAssumed());
+    const result = schedulePod(pod, this.#nodes.list(), this.#podsWithAssumed(), { burst: this.#burstMode(pod) });
     const pods = this.#pods.inNamespace(namespace);
     if (result.kind === 'scheduled') {
       try {

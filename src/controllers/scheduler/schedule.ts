@@ -9,10 +9,18 @@ import type { PreemptionOutcome } from './fit-error.ts';
 import { runFilters } from './filters.ts';
 import type { FilterFailure, FilterOptions } from './filters.ts';
 import { nodeInfos, podRequests } from './resources.ts';
+import type { NodeInfo } from './resources.ts';
+import { planBurst } from './burst.ts';
+import type { BurstMode } from '../../api/bursting.ts';
 import { scoreNodes, selectHost } from './score.ts';
 import type { NodeScore } from './score.ts';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
+
+export interface ScheduleOptions extends FilterOptions {
+  /** The pod's burst-to-cci mode (its own label, else its workload's); default off. */
+  burst?: BurstMode | undefined;
+}
 
 export type ScheduleResult =
   | { kind: 'scheduled'; node: string; scores: NodeScore[] }
@@ -40,21 +48,26 @@ export function needsScheduling(pod: Pod, schedulerName = DEFAULT_SCHEDULER_NAME
  * Where `pod` goes among `nodes`, given every pod (pods bound to a node count against it until
  * they succeed or fail; include pods this scheduler has bound but the cache has not seen yet).
  */
-export function schedulePod(pod: Pod, nodes: readonly Node[], pods: readonly Pod[], options: FilterOptions = {}): ScheduleResult {
+export function schedulePod(pod: Pod, nodes: readonly Node[], pods: readonly Pod[], options: ScheduleOptions = {}): ScheduleResult {
   if (nodes.length === 0) return { kind: 'unschedulable', message: NO_NODES_AVAILABLE, failures: new Map(), preemptionCandidates: [] };
+  const plan = planBurst(pod, nodes, options.burst);
   const infos = nodeInfos(nodes, pods);
-  const request = podRequests(pod);
+  const infoOf = new Map(infos.map((i) => [i.node.metadata.name ?? '', i]));
+  const request = podRequests(plan.pod);
   const failures = new Map<string, FilterFailure>();
-  const feasible = infos.filter((info) => {
-    const failure = runFilters(pod, info, options, request);
-    if (failure !== undefined) failures.set(info.node.metadata.name ?? '', failure);
-    return failure === undefined;
-  });
-  if (feasible.length > 0) {
-    const scores = scoreNodes(pod, feasible);
-    return { kind: 'scheduled', node: (selectHost(scores) as NodeScore).node, scores };
+  for (const { node, reason } of plan.excluded) failures.set(node.metadata.name ?? '', { plugin: 'Bursting', reasons: [reason], resolvable: false });
+  for (const group of plan.groups) {
+    const feasible = group.map((n) => infoOf.get(n.metadata.name ?? '') as NodeInfo).filter((info) => {
+      const failure = runFilters(plan.pod, info, options, request);
+      if (failure !== undefined) failures.set(info.node.metadata.name ?? '', failure);
+      return failure === undefined;
+    });
+    if (feasible.length > 0) {
+      const scores = scoreNodes(plan.pod, feasible).map((s) => ({ ...s, total: s.total + plan.bonus(s.node) }));
+      return { kind: 'scheduled', node: (selectHost(scores) as NodeScore).node, scores };
+    }
   }
-  const post = preemption(pod, infos, failures, options);
+  const post = preemption(plan.pod, infos, failures, options);
   return {
     kind: 'unschedulable',
     message: fitErrorMessage(nodes.length, [...failures.values()].map((f) => f.reasons), post.message),
