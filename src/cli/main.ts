@@ -9,6 +9,7 @@ Commands:
   server          run the API server with its embedded store (see ferry server --help)
   kubeconfig      print the admin kubeconfig of a server's data directory
   pull IMAGE      pull an image into the content store (see ferry pull --help)
+  push SRC DEST   push a stored image to a registry, digests kept (see ferry push --help)
   images          list pulled images
   rmi IMAGE...    remove image references
   prune           remove blobs and snapshots no image references
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<number>
   server: async () => (await import('./server-command.ts')).serverCommand,
   kubeconfig: async () => (await import('./server-command.ts')).kubeconfigCommand,
   pull: async () => (await import('./pull-command.ts')).pullCommand,
+  push: async () => (await import('./push-command.ts')).pushCommand,
   images: async () => (await import('./images-command.ts')).imagesCommand,
   rmi: async () => (await import('./images-command.ts')).rmiCommand,
   prune: async () => (await import('./images-command.ts')).pruneCommand,

@@ -25,6 +25,9 @@ const HELP = `Usage: ferry pull IMAGE [options]
   --platform OS/ARCH    platform to pull from a multi-platform image (default: this machine's)
   --pull-policy POLICY  Always (default: ask the registry for the tag's digest) or IfNotPresent
   --unpack              also unpack the layers into snapshots
+  --mirror-to REG[/PFX] then push the image to this mirror registry under the same repository path
+                        (docker.io/library/nginx:1.27 -> REG/PFX/library/nginx:1.27), digests kept;
+                        --auth-file credentials for REG are used
   --json                print one JSON object with the result instead of progress
 `;
 
@@ -38,6 +41,7 @@ export async function pullCommand(args: string[]): Promise<number> {
     platform: { type: 'string' },
     'pull-policy': { type: 'string' },
     unpack: { type: 'boolean' },
+    'mirror-to': { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -50,21 +54,26 @@ export async function pullCommand(args: string[]): Promise<number> {
   if (policy !== 'Always' && policy !== 'IfNotPresent') throw new UsageError(`--pull-policy must be Always or IfNotPresent, not "${policy}"`);
 
   const ref = parseReference(positionals[0] as string);
+  // Loaded only when asked for (a plain pull does not pay for the push code), and checked before
+  // the pull, so that a mistyped mirror costs no download.
+  const mirroring = values['mirror-to'] === undefined ? undefined : await import('./pull-mirror.ts');
+  const mirror = mirroring?.parseMirrorTarget(values['mirror-to'] as string);
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const certsDir = values['certs-dir'] ?? (existsSync(join(dataDir, 'certs.d')) ? join(dataDir, 'certs.d') : undefined);
   const store = await openContent(dataDir);
   const printer = values.json ? undefined : new ProgressPrinter(process.stdout);
   const credentials = await credentialsFor(ref, values['auth-file'] ?? []);
+  const settings = {
+    plainHttp: parseHostList(values['plain-http'], '--plain-http'),
+    insecure: parseHostList(values.insecure, '--insecure'),
+    certsDir,
+  };
   const run = (snapshots?: SnapshotStore) =>
     pull(ref, {
       store,
       snapshots,
       credentials,
-      settings: {
-        plainHttp: parseHostList(values['plain-http'], '--plain-http'),
-        insecure: parseHostList(values.insecure, '--insecure'),
-        certsDir,
-      },
+      settings,
       platform: values.platform === undefined ? undefined : parsePlatform(values.platform),
       policy,
       onEvent: printer?.onEvent,
@@ -72,6 +81,7 @@ export async function pullCommand(args: string[]): Promise<number> {
   const stopGcPacer = startGcPacer();
   try {
     const result = values.unpack ? await withSnapshots(dataDir, run) : await run();
+    const mirrored = mirror === undefined ? undefined : await mirroring?.mirrorPulled(ref, mirror, { store, settings, authFiles: values['auth-file'] ?? [], print: printer !== undefined });
     if (values.json) {
       process.stdout.write(
         `${JSON.stringify({
@@ -84,6 +94,7 @@ export async function pullCommand(args: string[]): Promise<number> {
           config: result.config,
           layers: result.layers.map((l, i) => ({ ...l, diffId: result.diffIds[i] })),
           ...(result.chainId ? { chainId: result.chainId, lowerDirs: result.lowerDirs } : {}),
+          ...(mirrored ? { mirror: mirrored } : {}),
         })}\n`,
       );
     }

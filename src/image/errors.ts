@@ -30,6 +30,10 @@ export const ErrorCode = {
   Aborted: 'ABORTED',
   /** An image replacement rule list (replacement.ts) is malformed or breaks a rule. */
   InvalidReplacementRules: 'INVALID_REPLACEMENT_RULES',
+  /** A push source (or a manifest it needs) is not in the local content store: pull it first. */
+  ImageNotStored: 'IMAGE_NOT_STORED',
+  /** The destination registry refused a pushed manifest (invalid, or naming blobs it lacks). */
+  ManifestRejected: 'MANIFEST_REJECTED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

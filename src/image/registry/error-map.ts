@@ -13,6 +13,12 @@ export interface ErrorContext {
   host: string;
   certsDir?: string | undefined;
   credential?: Credential | undefined;
+  /** What the client was doing, for the first word of messages (default `pulling`). */
+  action?: 'pulling' | 'pushing' | undefined;
+}
+
+export function actionOf(ctx: ErrorContext): string {
+  return ctx.action ?? 'pulling';
 }
 
 export interface RegistryErrorBody {
@@ -33,29 +39,30 @@ export function transportError(f: TransportFailure, ctx: ErrorContext): ImageErr
   const where = `registry ${ctx.host}`;
   const certPath = `${ctx.certsDir ?? '<certs-dir>'}/${ctx.registry}/ca.crt`;
   const opts = { cause: f, registry: ctx.registry };
+  const act = actionOf(ctx);
   switch (f.kind) {
     case 'refused':
-      return new ImageError(ErrorCode.ConnectionRefused, `pulling ${ctx.image}: cannot connect to ${where} (${f.detail}): check that it is running and that the host and port in the image name are right`, { ...opts, temporary: true });
+      return new ImageError(ErrorCode.ConnectionRefused, `${act} ${ctx.image}: cannot connect to ${where} (${f.detail}): check that it is running and that the host and port in the image name are right`, { ...opts, temporary: true });
     case 'proxy':
-      return new ImageError(ErrorCode.ConnectionRefused, `pulling ${ctx.image}: the HTTPS proxy refused the connection to ${where} (${f.detail}): check HTTPS_PROXY, its credentials, and NO_PROXY`, opts);
+      return new ImageError(ErrorCode.ConnectionRefused, `${act} ${ctx.image}: the HTTPS proxy refused the connection to ${where} (${f.detail}): check HTTPS_PROXY, its credentials, and NO_PROXY`, opts);
     case 'dns':
-      return new ImageError(ErrorCode.DnsLookup, `pulling ${ctx.image}: cannot resolve host ${ctx.host}: check the registry name in the image, and the node's DNS`, { ...opts, temporary: true });
+      return new ImageError(ErrorCode.DnsLookup, `${act} ${ctx.image}: cannot resolve host ${ctx.host}: check the registry name in the image, and the node's DNS`, { ...opts, temporary: true });
     case 'tls-unknown-authority':
-      return new ImageError(ErrorCode.TlsUnknownAuthority, `pulling ${ctx.image}: x509: certificate signed by unknown authority (${where}): add the registry's CA certificate to ${certPath}, or mark the registry insecure`, opts);
+      return new ImageError(ErrorCode.TlsUnknownAuthority, `${act} ${ctx.image}: x509: certificate signed by unknown authority (${where}): add the registry's CA certificate to ${certPath}, or mark the registry insecure`, opts);
     case 'tls-hostname':
-      return new ImageError(ErrorCode.TlsError, `pulling ${ctx.image}: the TLS certificate of ${where} is not valid for that name (${f.detail}): use the name the certificate was issued for, or mark the registry insecure`, opts);
+      return new ImageError(ErrorCode.TlsError, `${act} ${ctx.image}: the TLS certificate of ${where} is not valid for that name (${f.detail}): use the name the certificate was issued for, or mark the registry insecure`, opts);
     case 'tls-expired':
-      return new ImageError(ErrorCode.TlsError, `pulling ${ctx.image}: the TLS certificate of ${where} is expired or not yet valid (${f.detail}): renew it, check the node's clock, or mark the registry insecure`, opts);
+      return new ImageError(ErrorCode.TlsError, `${act} ${ctx.image}: the TLS certificate of ${where} is expired or not yet valid (${f.detail}): renew it, check the node's clock, or mark the registry insecure`, opts);
     case 'tls-other':
-      return new ImageError(ErrorCode.TlsError, `pulling ${ctx.image}: TLS handshake with ${where} failed (${f.detail})`, opts);
+      return new ImageError(ErrorCode.TlsError, `${act} ${ctx.image}: TLS handshake with ${where} failed (${f.detail})`, opts);
     case 'http-to-https':
-      return new ImageError(ErrorCode.HttpResponseToHttps, `pulling ${ctx.image}: ${where} gave an HTTP response to an HTTPS client: it serves plain HTTP, so mark it plain-http (--plain-http ${ctx.registry}, or the k8s.aliyun.com/plain-http-registry annotation)`, opts);
+      return new ImageError(ErrorCode.HttpResponseToHttps, `${act} ${ctx.image}: ${where} gave an HTTP response to an HTTPS client: it serves plain HTTP, so mark it plain-http (--plain-http ${ctx.registry}, or the k8s.aliyun.com/plain-http-registry annotation)`, opts);
     case 'timeout':
-      return new ImageError(ErrorCode.Timeout, `pulling ${ctx.image}: ${where} timed out (${f.detail})`, { ...opts, temporary: true });
+      return new ImageError(ErrorCode.Timeout, `${act} ${ctx.image}: ${where} timed out (${f.detail})`, { ...opts, temporary: true });
     case 'aborted':
-      return new ImageError(ErrorCode.Aborted, `pulling ${ctx.image}: cancelled`, opts);
+      return new ImageError(ErrorCode.Aborted, `${act} ${ctx.image}: cancelled`, opts);
     case 'reset':
-      return new ImageError(ErrorCode.RegistryUnavailable, `pulling ${ctx.image}: connection to ${where} failed (${f.detail})`, { ...opts, temporary: true });
+      return new ImageError(ErrorCode.RegistryUnavailable, `${act} ${ctx.image}: connection to ${where} failed (${f.detail})`, { ...opts, temporary: true });
   }
 }
 

@@ -9,6 +9,7 @@ import type { Agent as HttpAgent, IncomingHttpHeaders, IncomingMessage } from 'n
 import { createRequire } from 'node:module';
 import https from 'node:https';
 import { isIP } from 'node:net';
+import type { Readable } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import type { TlsOptions } from './hosts.ts';
 import { proxyFor } from './proxy.ts';
@@ -43,11 +44,17 @@ export class TransportFailure extends Error {
   }
 }
 
+/** A request body streamed from its source (a blob on disk), opened anew for each attempt. */
+export interface StreamBody {
+  size: number;
+  open(): Readable | Promise<Readable>;
+}
+
 export interface HttpRequest {
   method: string;
   url: URL;
   headers?: Record<string, string>;
-  body?: string | Buffer;
+  body?: string | Buffer | StreamBody;
   tls: TlsOptions;
   signal?: AbortSignal | undefined;
   /** No byte sent or received on the socket for this long fails the exchange. */
@@ -76,7 +83,8 @@ export function httpRequest(req: HttpRequest): Promise<HttpResponse> {
     const isHttps = req.url.protocol === 'https:';
     const proxy = proxyFor(isHttps ? 'https' : 'http', req.url.host);
     const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...req.headers };
-    if (req.body !== undefined) headers['content-length'] = String(Buffer.byteLength(req.body));
+    const body = req.body;
+    if (body !== undefined) headers['content-length'] = String(isStreamBody(body) ? body.size : Buffer.byteLength(body));
     const options: https.RequestOptions = {
       method: req.method,
       hostname: req.url.hostname.replace(/^\[|\]$/g, ''),
@@ -113,8 +121,24 @@ export function httpRequest(req: HttpRequest): Promise<HttpResponse> {
       req.signal?.removeEventListener('abort', onAbort);
       reject(classify(err));
     });
-    r.end(req.body);
+    if (!isStreamBody(body)) {
+      r.end(body);
+      return;
+    }
+    Promise.resolve(body.open()).then(
+      (source) => {
+        // A registry may answer (401, 413) before taking the whole body: stop reading then.
+        r.once('close', () => source.destroy());
+        source.once('error', (err) => r.destroy(err));
+        source.pipe(r);
+      },
+      (err: unknown) => r.destroy(err as Error),
+    );
   });
+}
+
+function isStreamBody(body: HttpRequest['body']): body is StreamBody {
+  return typeof body === 'object' && !Buffer.isBuffer(body);
 }
 
 export const USER_AGENT = 'ferry/0.1';
