@@ -25,7 +25,7 @@ describe('controllers under leader election', () => {
   let watcher: NodeJS.Timeout | undefined;
 
   before(async () => {
-    cp = await startTestControlPlane();
+    cp = await startTestControlPlane({ controllers: 'none' });
     for (let i = 0; i < 2; i++) {
       const client = clientFromKubeconfig(cp.kubeconfig);
       clients.push(client);

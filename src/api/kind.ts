@@ -29,7 +29,7 @@ export interface TableDefinition {
 }
 
 export interface SubresourceDefinition {
-  name: 'status' | 'scale' | 'log' | 'binding';
+  name: 'status' | 'scale' | 'log' | 'binding' | 'finalize';
   /** The kind the subresource takes and returns when it is not the parent's. */
   kind?: { group: string; version: string; kind: string };
   verbs: string[];

@@ -20,6 +20,9 @@ export async function dispatchResource(ctx: RequestContext): Promise<void> {
         return handleBinding(ctx);
       case 'log':
         return handleLog(ctx);
+      case 'finalize':
+        if (info.verb === 'update') return handleUpdate(ctx);
+        throw errors.methodNotAllowed();
       case 'status':
         if (info.verb === 'get') return handleGet(ctx);
         if (info.verb === 'update') return handleUpdate(ctx);

@@ -76,8 +76,17 @@ export function prepareUpdate(kind: KindDefinition, incoming: KubeObject, old: K
     const annotations = incoming.metadata.annotations;
     if (annotations === undefined) delete object.metadata.annotations;
     else object.metadata.annotations = annotations;
+  } else if (subresource === 'finalize') {
+    // Only spec.finalizers changes through /finalize (the namespace registry's FinalizeREST).
+    object = structuredClone(old);
+    const finalizers = (incoming['spec'] as { finalizers?: unknown } | undefined)?.finalizers;
+    object['spec'] = { ...(old['spec'] as object | undefined), finalizers: Array.isArray(finalizers) ? finalizers : [] };
   } else {
     object = incoming;
+    // spec.finalizers of a namespace change only through /finalize, as in kube-apiserver.
+    if (kind.kind === 'Namespace' && kind.group === '') {
+      object['spec'] = { ...(incoming['spec'] as object | undefined), finalizers: (old['spec'] as { finalizers?: unknown } | undefined)?.finalizers ?? [] };
+    }
     if (kind.hasStatus) {
       if (old['status'] === undefined) delete object['status'];
       else object['status'] = structuredClone(old['status']);

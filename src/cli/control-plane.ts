@@ -39,8 +39,11 @@ export interface ControlPlaneOptions {
   log?: (line: string) => void;
   /** Start the embedded node agent (default true); an object tunes it (tests: short backoffs). */
   node?: boolean | Partial<Omit<NodeAgentOptions, 'client' | 'dataDir'>>;
-  /** Run the controllers and the scheduler (default true), under leader election. */
-  controllers?: boolean;
+  /**
+   * Run the controllers and the scheduler (default true), under leader election. 'system': only
+   * the garbage collector and the namespace controller (API tests that run no workloads).
+   */
+  controllers?: boolean | 'system';
 }
 
 /** Pod logs come from the node agent, which starts after the apiserver listens. */
@@ -117,6 +120,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     controllersClient = clientFromKubeconfig(files.kubeconfigPath);
     controllers = startControllers({
       client: controllersClient,
+      workloads: options.controllers !== 'system',
       identity: `${hostname().toLowerCase()}_${randomUUID()}`,
       ...(options.log === undefined ? {} : { onError: (e: unknown, c: { controller: string; key?: string }) => options.log?.(`${c.controller}${c.key === undefined ? '' : ` ${c.key}`}: ${(e as Error).message}`) }),
     });

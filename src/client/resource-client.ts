@@ -209,6 +209,11 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
     return await this.#put('PUT', object, options, 'status');
   }
 
+  /** PUT to a subresource that takes the whole object (a namespace's `finalize`). */
+  async updateSubresource(object: T | ObjectInput, subresource: string, options: WriteOptions = {}): Promise<T> {
+    return await this.#put('PUT', object, options, subresource);
+  }
+
   /** `apply` needs `fieldManager`; `json` takes an array of operations, the others an object. */
   async patch(name: string, body: unknown, type: PatchType = 'merge', options: PatchOptions = {}): Promise<T> {
     return await this.#transport.json<T>({

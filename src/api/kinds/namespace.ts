@@ -28,7 +28,8 @@ export const namespaceKind: KindDefinition = {
   shortNames: ['ns'],
   categories: [],
   verbs: STANDARD_VERBS,
-  subresources: [STATUS_SUBRESOURCE],
+  // finalize: the namespace controller's way to clear spec.finalizers once the namespace is empty.
+  subresources: [STATUS_SUBRESOURCE, { name: 'finalize', verbs: ['update'] }],
   schema: 'io.k8s.api.core.v1.Namespace',
   hasStatus: true,
   defaults: defaultNamespace,

@@ -7,6 +7,8 @@ import { LeaderElector } from '../../client/index.ts';
 import type { KubeClient } from '../../client/index.ts';
 import type { Controller } from './controller.ts';
 import { DeploymentController } from './deployment-controller.ts';
+import { GarbageCollector } from './garbage-collector.ts';
+import { NamespaceController } from './namespace-controller.ts';
 import { InformerFactory } from './informer-factory.ts';
 import { ReplicaSetController } from './replicaset-controller.ts';
 import { Scheduler } from './scheduler.ts';
@@ -19,6 +21,11 @@ export interface StartControllersOptions {
   client: KubeClient;
   /** Unique per copy (hostname plus a random suffix). */
   identity: string;
+  /**
+   * Default true. False runs only the garbage collector and the namespace controller, which
+   * every cluster needs (tests of the API alone use this).
+   */
+  workloads?: boolean;
   /** Default true. Without it the controllers run at once, alone. */
   leaderElection?: boolean;
   /** Lease timings (defaults: client-go's 15 s / 10 s / 2 s). */
@@ -43,10 +50,14 @@ async function runAll(options: StartControllersOptions, signal: AbortSignal): Pr
   const factory = new InformerFactory(options.client, onError === undefined ? undefined : (e) => onError(e, { controller: 'informer' }));
   const common = onError === undefined ? {} : { onError };
   const controllers: Controller[] = [
-    new ReplicaSetController(factory, common).controller,
-    new DeploymentController(factory, common).controller,
-    new StatefulSetController(factory, common).controller,
-    new Scheduler(factory, common).controller,
+    new GarbageCollector(factory, common).controller,
+    new NamespaceController(factory, common).controller,
+    ...(options.workloads === false ? [] : [
+      new ReplicaSetController(factory, common).controller,
+      new DeploymentController(factory, common).controller,
+      new StatefulSetController(factory, common).controller,
+      new Scheduler(factory, common).controller,
+    ]),
   ];
   factory.start();
   await Promise.all(controllers.map((c) => c.start(signal)));
