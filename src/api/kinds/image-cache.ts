@@ -109,7 +109,7 @@ export const imageCacheKind: KindDefinition = {
     columns: [
       NAME_COLUMN,
       column('Phase', 'string', 'Preparing, Creating, Ready, Failed, Updating or UpdateFailed.'),
-      column('Progress', 'string', 'How many of the nodes hold every image, e.g. "2/3".'),
+      column('Progress', 'string', 'How much of the caching is done across the target nodes, e.g. "100%".'),
       AGE_COLUMN,
     ],
     cells(object, now) {

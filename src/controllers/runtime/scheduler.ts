@@ -9,7 +9,7 @@
 // https://github.com/kubernetes/kubernetes/blob/master/pkg/scheduler/eventhandlers.go
 import { EventRecorder, isConflict, isNotFound, keyOf, refFor, splitKey } from '../../client/index.ts';
 import type { Informer, ResourceClient } from '../../client/index.ts';
-import { deploymentKind, nodeKind, podKind, replicaSetKind, statefulSetKind } from '../../api/kinds/index.ts';
+import { deploymentKind, imageCacheKind, nodeKind, podKind, replicaSetKind, statefulSetKind } from '../../api/kinds/index.ts';
 import { burstModeOf } from '../../api/bursting.ts';
 import type { BurstMode } from '../../api/bursting.ts';
 import type { KubeObject, Node, Pod } from '../common/types.ts';
@@ -42,6 +42,7 @@ export class Scheduler {
   readonly #unschedulable = new Set<string>();
   /** Workloads whose burst label a pod inherits, by ownerReference kind. */
   readonly #owners: Record<string, Informer<KubeObject>>;
+  readonly #caches: Informer<KubeObject>;
 
   constructor(factory: InformerFactory, options: SchedulerOptions = {}) {
     this.#now = options.now ?? (() => new Date());
@@ -49,6 +50,7 @@ export class Scheduler {
     this.#pending = factory.informer<Pod>(podKind, 'spec.nodeName=');
     this.#allPods = factory.informer<Pod>(podKind);
     this.#nodes = factory.informer<Node>(nodeKind);
+    this.#caches = factory.informer(imageCacheKind);
     this.#owners = {
       ReplicaSet: factory.informer(replicaSetKind), Deployment: factory.informer(deploymentKind), StatefulSet: factory.informer(statefulSetKind),
     };
@@ -57,7 +59,7 @@ export class Scheduler {
     // One worker, as kube-scheduler's scheduleOne: decisions see each other's assumptions.
     this.controller = new Controller({
       name: 'scheduler',
-      informers: [this.#pending, this.#allPods, this.#nodes, ...Object.values(this.#owners)] as Informer<KubeObject>[],
+      informers: [this.#pending, this.#allPods, this.#nodes, this.#caches, ...Object.values(this.#owners)] as Informer<KubeObject>[],
       sync: (key) => this.#sync(key),
       workers: 1,
       ...(options.onError === undefined ? {} : { onError: options.onError }),
@@ -73,6 +75,8 @@ export class Scheduler {
     const retryAll = (): void => {
       for (const key of this.#unschedulable) this.controller.queue.add(key);
     };
+    // A pod pinned to an ImageCache waits for the cache to be Ready somewhere.
+    this.#caches.addHandler({ add: retryAll, update: retryAll });
     this.#nodes.addHandler({ add: retryAll, update: (old, node) => {
       if (!sameExceptStatus(old, node) || capacityKey(old) !== capacityKey(node)) retryAll();
     } });
@@ -121,7 +125,7 @@ export class Scheduler {
       this.#unschedulable.delete(key);
       return;
     }
-    const result = schedulePod(pod, this.#nodes.list(), this.#podsWithAssumed(), { burst: this.#burstMode(pod) });
+    const result = schedulePod(pod, this.#nodes.list(), this.#podsWithAssumed(), { burst: this.#burstMode(pod), caches: this.#caches.list() });
     const pods = this.#pods.inNamespace(namespace);
     if (result.kind === 'scheduled') {
       try {

@@ -8,6 +8,7 @@ import type { KubeClient } from '../../client/index.ts';
 import type { Controller } from './controller.ts';
 import { DeploymentController } from './deployment-controller.ts';
 import { GarbageCollector } from './garbage-collector.ts';
+import { ImageCacheController } from './imagecache-controller.ts';
 import { NamespaceController } from './namespace-controller.ts';
 import { InformerFactory } from './informer-factory.ts';
 import { ReplicaSetController } from './replicaset-controller.ts';
@@ -57,6 +58,7 @@ async function runAll(options: StartControllersOptions, signal: AbortSignal): Pr
       new DeploymentController(factory, common).controller,
       new StatefulSetController(factory, common).controller,
       new Scheduler(factory, common).controller,
+      new ImageCacheController(factory, common).controller,
     ]),
   ];
   factory.start();

@@ -4,7 +4,8 @@
 // https://github.com/kubernetes/kubernetes/blob/master/pkg/scheduler/apis/config/v1/default_plugins.go
 // https://github.com/kubernetes/kubernetes/tree/master/pkg/scheduler/framework/plugins
 // (nodeunschedulable, nodename, tainttoleration, nodeaffinity, nodeports, noderesources/fit.go)
-import type { Pod } from '../common/types.ts';
+import type { KubeObject, Pod } from '../common/types.ts';
+import { holdsPinnedCache, pinnedCache } from './image-locality.ts';
 import { requiredNodeAffinityMatches } from './node-affinity.ts';
 import { isScalarResource, podRequests } from './resources.ts';
 import type { NodeInfo, Resources } from './resources.ts';
@@ -27,6 +28,15 @@ export const ErrReasonUntoleratedTaint = 'node(s) had untolerated taint(s)';
 export interface FilterOptions {
   /** Name the taint as Kubernetes did before 1.35: `node(s) had untolerated taint {key: value}`. */
   revealTaints?: boolean;
+  /** The cluster's ImageCaches, for pods that pin one (eci-imc-id) and for scoring. */
+  caches?: readonly KubeObject[];
+}
+
+/** A pod pinning an ImageCache (eci-imc-id) runs only where that cache is Ready. */
+export function imageCache(pod: Pod, info: NodeInfo, options: FilterOptions = {}): FilterFailure | undefined {
+  const id = pinnedCache(pod);
+  if (id === undefined || holdsPinnedCache(pod, info.node.metadata.name ?? '', options.caches ?? [])) return undefined;
+  return { plugin: 'ImageCache', reasons: [`node(s) didn't hold image cache ${id} Ready`], resolvable: false };
 }
 
 export function nodeUnschedulable(pod: Pod, info: NodeInfo): FilterFailure | undefined {
@@ -106,6 +116,7 @@ export function runFilters(pod: Pod, info: NodeInfo, options: FilterOptions = {}
     taintToleration(pod, info, options) ??
     nodeAffinity(pod, info) ??
     nodePorts(pod, info) ??
-    nodeResourcesFit(pod, info, request)
+    nodeResourcesFit(pod, info, request) ??
+    imageCache(pod, info, options)
   );
 }

@@ -63,7 +63,7 @@ export function schedulePod(pod: Pod, nodes: readonly Node[], pods: readonly Pod
       return failure === undefined;
     });
     if (feasible.length > 0) {
-      const scores = scoreNodes(plan.pod, feasible).map((s) => ({ ...s, total: s.total + plan.bonus(s.node) }));
+      const scores = scoreNodes(plan.pod, feasible, { allNodes: nodes, ...(options.caches === undefined ? {} : { caches: options.caches }) }).map((s) => ({ ...s, total: s.total + plan.bonus(s.node) }));
       return { kind: 'scheduled', node: (selectHost(scores) as NodeScore).node, scores };
     }
   }

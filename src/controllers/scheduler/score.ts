@@ -1,18 +1,20 @@
-// Scoring the nodes that passed the filters, with three of kube-scheduler's default score plugins:
+// Scoring the nodes that passed the filters, with kube-scheduler's default score plugins:
 // NodeResourcesFit's LeastAllocated (cpu and memory, weight 1), NodeAffinity's preferred terms
-// (weight 2) and TaintToleration's PreferNoSchedule count (weight 3). Scores are 0-100 per
+// (weight 2), TaintToleration's PreferNoSchedule count (weight 3) and ImageLocality (weight 1),
+// plus Ferry's ImageCache preference (weight 2; image-locality.ts). Scores are 0-100 per
 // plugin, normalized as the plugins do, then weighted and summed.
 // https://github.com/kubernetes/kubernetes/blob/master/pkg/scheduler/framework/plugins/noderesources/least_allocated.go
 // https://github.com/kubernetes/kubernetes/blob/master/pkg/scheduler/framework/plugins/helper/normalize_score.go
 // https://github.com/kubernetes/kubernetes/blob/master/pkg/scheduler/framework/plugins/tainttoleration/taint_toleration.go (Score)
-import type { Pod } from '../common/types.ts';
+import type { KubeObject, Node, Pod } from '../common/types.ts';
+import { imageCacheScore, imageLocalityScore } from './image-locality.ts';
 import { preferredNodeAffinityScore } from './node-affinity.ts';
 import { podRequests } from './resources.ts';
 import type { NodeInfo } from './resources.ts';
 import { effectiveTaints, tolerationsTolerateTaint } from './taints.ts';
 
 export const MAX_NODE_SCORE = 100;
-const WEIGHTS = { NodeResourcesFit: 1, NodeAffinity: 2, TaintToleration: 3 };
+const WEIGHTS = { NodeResourcesFit: 1, NodeAffinity: 2, TaintToleration: 3, ImageLocality: 1, ImageCache: 2 };
 
 export interface NodeScore {
   node: string;
@@ -55,13 +57,20 @@ export function normalize(scores: number[], reverse: boolean): number[] {
   });
 }
 
-export function scoreNodes(pod: Pod, infos: readonly NodeInfo[]): NodeScore[] {
+export function scoreNodes(pod: Pod, infos: readonly NodeInfo[], context: { allNodes?: readonly Node[]; caches?: readonly KubeObject[] } = {}): NodeScore[] {
   const fit = infos.map((i) => leastAllocatedScore(pod, i));
   const affinity = normalize(infos.map((i) => preferredNodeAffinityScore(pod, i.node)), false);
   const taints = normalize(infos.map((i) => intolerablePreferNoSchedule(pod, i)), true);
+  const allNodes = context.allNodes ?? infos.map((i) => i.node);
   return infos.map((info, i) => {
-    const plugins = { NodeResourcesFit: fit[i] as number, NodeAffinity: affinity[i] as number, TaintToleration: taints[i] as number };
-    const total = plugins.NodeResourcesFit * WEIGHTS.NodeResourcesFit + plugins.NodeAffinity * WEIGHTS.NodeAffinity + plugins.TaintToleration * WEIGHTS.TaintToleration;
+    const plugins = {
+      NodeResourcesFit: fit[i] as number,
+      NodeAffinity: affinity[i] as number,
+      TaintToleration: taints[i] as number,
+      ImageLocality: imageLocalityScore(pod, info.node, allNodes),
+      ImageCache: imageCacheScore(pod, info.node.metadata.name ?? '', context.caches ?? []),
+    };
+    const total = (Object.keys(plugins) as (keyof typeof plugins)[]).reduce((sum, k) => sum + plugins[k] * WEIGHTS[k], 0);
     return { node: info.node.metadata.name ?? '', total, plugins };
   });
 }
