@@ -1,7 +1,6 @@
 // `ferry images`, `ferry rmi`, `ferry prune`: look after what `ferry pull` stored.
 import { collectGarbage } from '../image/content/index.ts';
-import { chainIds } from '../image/chain-id.ts';
-import { readDiffIds } from '../image/pull.ts';
+import { pruneSnapshots } from '../image/prune.ts';
 import { parseReference } from '../image/reference.ts';
 import { defaultDataDir } from './data-dir.ts';
 import { formatBytes } from './progress.ts';
@@ -55,23 +54,7 @@ export async function pruneCommand(args: string[]): Promise<number> {
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const store = await openContent(dataDir);
   const blobs = await collectGarbage(store, { gracePeriodMs: grace * 1000 });
-  // Snapshots in use are the layer chains of images still tagged.
-  const keep = new Set<string>();
-  for (const entry of await store.list()) {
-    const manifest = JSON.parse((await store.readBlob(entry.descriptor.digest)).toString('utf8')) as { config?: { digest?: string } };
-    if (manifest.config?.digest === undefined || !(await store.has(manifest.config.digest))) continue;
-    for (const id of chainIds(await readDiffIds(store, manifest.config.digest))) keep.add(id);
-  }
-  const removedSnapshots = await withSnapshots(dataDir, async (snapshots) => {
-    let n = 0;
-    for (const s of await snapshots.list()) {
-      if (!keep.has(s.chainId)) {
-        await snapshots.remove(s.chainId);
-        n++;
-      }
-    }
-    return n;
-  });
+  const removedSnapshots = await withSnapshots(dataDir, (snapshots) => pruneSnapshots(store, snapshots, { minAgeMs: grace * 1000 }));
   process.stdout.write(`Removed ${blobs.removedBlobs} blobs (${formatBytes(blobs.freedBytes)}) and ${removedSnapshots} snapshots\n`);
   return 0;
 }

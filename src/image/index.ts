@@ -29,3 +29,4 @@ export { mirrorImage, mirrorReference, mirrorReplacementRule, parseMirrorTarget 
 export type { MirrorTarget } from './mirror.ts';
 export { RegistryPushClient } from './registry/upload.ts';
 export type { MountOutcome, PushClientOptions } from './registry/upload.ts';
+export { pruneSnapshots, snapshotsInUse } from './prune.ts';

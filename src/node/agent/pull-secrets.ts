@@ -33,17 +33,24 @@ export async function podKeyring(client: KubeClient, pod: Pod): Promise<PodKeyri
       missing.push(name);
       continue;
     }
-    const data = (secret['data'] ?? {}) as Record<string, string>;
-    const options: KeyringAddOptions = { source: `secret ${namespace}/${name}` };
-    for (const key of DOCKER_KEYS) {
-      const value = data[key];
-      if (value === undefined) continue;
-      try {
-        keyring.add(JSON.parse(Buffer.from(value, 'base64').toString('utf8')), options);
-      } catch {
-        missing.push(name);
-      }
-    }
+    if (!addSecret(keyring, secret, `secret ${namespace}/${name}`)) missing.push(name);
   }
   return { keyring, missing };
+}
+
+/** Adds a docker-config Secret's credentials; false when one of its configs does not parse. */
+export function addSecret(keyring: Keyring, secret: KubeObject, source: string): boolean {
+  const data = (secret['data'] ?? {}) as Record<string, string>;
+  const options: KeyringAddOptions = { source };
+  let ok = true;
+  for (const key of DOCKER_KEYS) {
+    const value = data[key];
+    if (value === undefined) continue;
+    try {
+      keyring.add(JSON.parse(Buffer.from(value, 'base64').toString('utf8')), options);
+    } catch {
+      ok = false;
+    }
+  }
+  return ok;
 }
