@@ -7,6 +7,7 @@ import { LeaderElector } from '../../client/index.ts';
 import type { KubeClient } from '../../client/index.ts';
 import type { Controller } from './controller.ts';
 import { DeploymentController } from './deployment-controller.ts';
+import { EipController } from './eip-controller.ts';
 import { GarbageCollector } from './garbage-collector.ts';
 import { ImageCacheController } from './imagecache-controller.ts';
 import { NamespaceController } from './namespace-controller.ts';
@@ -59,6 +60,7 @@ async function runAll(options: StartControllersOptions, signal: AbortSignal): Pr
       new StatefulSetController(factory, common).controller,
       new Scheduler(factory, common).controller,
       new ImageCacheController(factory, common).controller,
+      new EipController(factory, common).controller,
     ]),
   ];
   factory.start();

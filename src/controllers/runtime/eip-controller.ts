@@ -1,0 +1,109 @@
+// The EIP controller (issue 5 section 5; seed 000): a pod annotated yangtse.io/pod-with-eip: "true"
+// gets an address from the admin's pool (eip/pool.ts) before it is scheduled, recorded in its
+// yangtse.io/allocated-ipv4-eip annotation with an event that gives the bandwidth settings with
+// the seed's defaults applied; the address is free again once the pod is gone. When the pool is
+// empty the pod stays Pending (the scheduler waits for the annotation) with an event that says so.
+import { EventRecorder, isNotFound, keyOf, refFor, splitKey } from '../../client/index.ts';
+import type { Informer, ResourceClient } from '../../client/index.ts';
+import { configMapKind, podKind } from '../../api/kinds/index.ts';
+import {
+  EIP_BANDWIDTH_NAME_ANNOTATION, EIP_BANDWIDTH_SIZE_ANNOTATION, EIP_CHARGE_MODE_ANNOTATION, EIP_NETWORK_TYPE_ANNOTATION, POD_WITH_EIP_ANNOTATION,
+} from '../../api/validation/eip-annotations.ts';
+import type { KubeObject, Pod } from '../common/types.ts';
+import { ALLOCATED_EIP_ANNOTATION, EIP_POOL_CONFIGMAP, EIP_POOL_NAMESPACE, parsePool, pickAddress } from '../eip/pool.ts';
+import { Controller } from './controller.ts';
+import type { ControllerOptions, SyncResult } from './controller.ts';
+import type { InformerFactory } from './informer-factory.ts';
+
+export function wantsEip(pod: Pod): boolean {
+  return pod.metadata.annotations?.[POD_WITH_EIP_ANNOTATION] === 'true';
+}
+
+export function allocatedEip(pod: Pod): string | undefined {
+  return pod.metadata.annotations?.[ALLOCATED_EIP_ANNOTATION];
+}
+
+/** The seed's table with its defaults: size 5, type 5_bgp, charge mode bandwidth, name = the pod's. */
+export function eipSettings(pod: Pod): { bandwidthMbit: number; networkType: string; chargeMode: string; bandwidthName: string } {
+  const a = pod.metadata.annotations ?? {};
+  return {
+    bandwidthMbit: Number(a[EIP_BANDWIDTH_SIZE_ANNOTATION] ?? '5'),
+    networkType: a[EIP_NETWORK_TYPE_ANNOTATION] ?? '5_bgp',
+    chargeMode: a[EIP_CHARGE_MODE_ANNOTATION] ?? 'bandwidth',
+    bandwidthName: a[EIP_BANDWIDTH_NAME_ANNOTATION] ?? pod.metadata.name ?? '',
+  };
+}
+
+export class EipController {
+  readonly controller: Controller;
+  readonly #pods: Informer<Pod>;
+  readonly #pools: Informer<KubeObject>;
+  readonly #client: ResourceClient<Pod>;
+  readonly #recorder: EventRecorder;
+  /** Allocated by us, not yet seen in the cache: pod key -> address. */
+  readonly #assumed = new Map<string, string>();
+  readonly #exhausted = new Set<string>();
+
+  constructor(factory: InformerFactory, options: Pick<ControllerOptions, 'onError'> = {}) {
+    this.#pods = factory.informer<Pod>(podKind);
+    this.#pools = factory.informer<KubeObject>(configMapKind);
+    this.#client = factory.client.resource<Pod>(refFor(podKind));
+    this.#recorder = new EventRecorder(factory.client, 'eip-controller', { onError: (e) => options.onError?.(e, { controller: 'eip' }) });
+    // One worker: two allocations must see each other.
+    this.controller = new Controller({ name: 'eip', informers: [this.#pods as Informer<KubeObject>, this.#pools], sync: (k) => this.#sync(k), workers: 1, ...options });
+    const consider = (pod: Pod) => {
+      if (wantsEip(pod) && allocatedEip(pod) === undefined) this.controller.enqueue(pod);
+      if (allocatedEip(pod) !== undefined) this.#assumed.delete(keyOf(pod));
+    };
+    const retryWaiting = () => {
+      for (const key of this.#exhausted) this.controller.queue.add(key);
+    };
+    this.#pods.addHandler({ add: consider, update: (_o, p) => consider(p), delete: (pod) => {
+      this.#assumed.delete(keyOf(pod));
+      this.#exhausted.delete(keyOf(pod));
+      if (allocatedEip(pod) !== undefined) retryWaiting();
+    } });
+    const poolChanged = (cm: KubeObject) => {
+      if (cm.metadata.namespace === EIP_POOL_NAMESPACE && cm.metadata.name === EIP_POOL_CONFIGMAP) retryWaiting();
+    };
+    this.#pools.addHandler({ add: poolChanged, update: (_o, cm) => poolChanged(cm) });
+  }
+
+  async #sync(key: string): Promise<SyncResult | void> {
+    const { namespace = '', name } = splitKey(key);
+    const pod = this.#pods.get(namespace, name);
+    if (pod === undefined || pod.metadata.deletionTimestamp !== undefined || !wantsEip(pod) || allocatedEip(pod) !== undefined || this.#assumed.has(key)) {
+      this.#exhausted.delete(key);
+      return;
+    }
+    const cm = this.#pools.get(EIP_POOL_NAMESPACE, EIP_POOL_CONFIGMAP);
+    const pool = parsePool(((cm?.['data'] ?? {}) as Record<string, string>)['addresses']);
+    const taken = new Set<string>([...this.#assumed.values()]);
+    for (const p of this.#pods.list()) {
+      const ip = allocatedEip(p);
+      if (ip !== undefined) taken.add(ip);
+    }
+    const address = pickAddress(pool.addresses, taken);
+    if (address === undefined) {
+      if (!this.#exhausted.has(key)) {
+        const why = cm === undefined
+          ? `no EIP pool is configured: create the ConfigMap ${EIP_POOL_NAMESPACE}/${EIP_POOL_CONFIGMAP} with key "addresses"`
+          : `the EIP pool ${EIP_POOL_NAMESPACE}/${EIP_POOL_CONFIGMAP} has no free address (${pool.addresses.length} in the pool, all allocated${pool.errors.length > 0 ? `; ignored: ${pool.errors.join('; ')}` : ''})`;
+        await this.#recorder.event(pod, 'Warning', 'EIPPoolExhausted', `${why}; the pod stays Pending until an EIP is free`);
+      }
+      this.#exhausted.add(key);
+      return;
+    }
+    this.#exhausted.delete(key);
+    this.#assumed.set(key, address);
+    try {
+      await this.#client.inNamespace(namespace).patch(name, { metadata: { annotations: { [ALLOCATED_EIP_ANNOTATION]: address } } }, 'merge');
+    } catch (error) {
+      this.#assumed.delete(key);
+      if (isNotFound(error)) return;
+      throw error;
+    }
+    const s = eipSettings(pod);
+    await this.#recorder.event(pod, 'Normal', 'EIPAllocated', `Allocated EIP ${address} (bandwidth ${s.bandwidthName}: ${s.bandwidthMbit} Mbit/s, ${s.networkType}, charged by ${s.chargeMode})`);
+  }
+}
