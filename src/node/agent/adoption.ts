@@ -2,7 +2,7 @@
 // the pod's current instance, not restarted); the others are stopped and removed with their files,
 // as the kubelet's pod workers kill orphaned pods (HandlePodCleanups).
 // https://github.com/kubernetes/kubernetes/blob/v1.32.4/pkg/kubelet/kubelet_pods.go (HandlePodCleanups)
-import type { ContainerRuntime } from '../runtime/index.ts';
+import type { ContainerRuntime, ContainerStatus } from '../runtime/index.ts';
 import { parseContainerId } from './paths.ts';
 import type { ContainerKey } from './paths.ts';
 import { tracked } from './pod-record.ts';
@@ -20,7 +20,7 @@ export interface AdoptionDeps {
 }
 
 export async function adoptContainers(d: AdoptionDeps): Promise<void> {
-  const byContainer = new Map<string, { key: ContainerKey; id: string; startedAt?: string | undefined }[]>();
+  const byContainer = new Map<string, { key: ContainerKey; id: string; info: ContainerStatus }[]>();
   const orphans = new Map<string, { uid: string; namespace: string; name: string }>();
   for (const info of await d.runtime.listContainers()) {
     const key = parseContainerId(info.id);
@@ -31,7 +31,7 @@ export async function adoptContainers(d: AdoptionDeps): Promise<void> {
       continue;
     }
     const k = `${key.podUid}/${key.container}`;
-    byContainer.set(k, [...(byContainer.get(k) ?? []), { key, id: info.id, startedAt: info.startedAt }]);
+    byContainer.set(k, [...(byContainer.get(k) ?? []), { key, id: info.id, info }]);
   }
   for (const instances of byContainer.values()) {
     instances.sort((a, b) => b.key.restartCount - a.key.restartCount);
@@ -48,10 +48,21 @@ export async function adoptContainers(d: AdoptionDeps): Promise<void> {
       d.records.set(rec.uid, rec);
     }
     const t = tracked(rec, latest.key.container);
-    const previous = pod.status?.containerStatuses?.find((s) => s.name === latest.key.container);
+    const isInit = (pod.spec.initContainers ?? []).some((c) => c.name === latest.key.container);
+    const statuses = (isInit ? pod.status?.initContainerStatuses : pod.status?.containerStatuses) ?? [];
+    const previous = statuses.find((s) => s.name === latest.key.container);
     t.restartCount = latest.key.restartCount;
-    t.current = { id: latest.id, imageID: previous?.imageID ?? '', startedAt: latest.startedAt };
+    t.current = { id: latest.id, imageID: previous?.imageID ?? '', startedAt: latest.info.startedAt };
     if (previous?.lastState.terminated !== undefined) t.lastTerminated = previous.lastState.terminated;
+    // A completed init container stays completed: the pod's sync must not run it again.
+    if (isInit && latest.info.state === 'exited' && latest.info.exitCode === 0) {
+      t.done = true;
+      t.terminated = {
+        exitCode: 0, reason: 'Completed', containerID: `runc://${latest.id}`,
+        ...(latest.info.startedAt === undefined ? {} : { startedAt: latest.info.startedAt }),
+        ...(latest.info.finishedAt === undefined ? {} : { finishedAt: latest.info.finishedAt }),
+      };
+    }
   }
   // Pod files (logs, cgroups) of orphans: their namespace and name are unknown now, so only the cgroup goes.
   for (const o of orphans.values()) await d.worker.cleanupPod(o).catch(() => {});

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ContentStore } from '../../image/index.ts';
 import { buildOciSpec, prepareRootfs, removeBundle, rootfsUserDb } from '../runtime/index.ts';
-import type { ContainerRuntime, ContainerStatus as RuntimeStatus, ImageRuntimeConfig, PreparedRootfs } from '../runtime/index.ts';
+import type { ContainerRuntime, ContainerStatus as RuntimeStatus, ImageRuntimeConfig, PreparedRootfs, ResolvedEnvVar } from '../runtime/index.ts';
 import { AgentError, AgentErrorCode } from './errors.ts';
 import type { EnsuredImage } from './image-manager.ts';
 import { containerId } from './paths.ts';
@@ -19,6 +19,8 @@ export interface StartContainerRequest {
   container: PodContainer;
   image: EnsuredImage;
   restartCount: number;
+  /** The container's env with envFrom and valueFrom resolved (container-env.ts). */
+  env: ResolvedEnvVar[];
 }
 
 export interface StartedContainer {
@@ -63,8 +65,7 @@ export class ContainerStarter {
           command: container.command,
           args: container.args,
           workingDir: container.workingDir,
-          // valueFrom (secrets, configmaps, field refs) is a later slice: such vars are left out.
-          env: (container.env ?? []).filter((e) => e.valueFrom === undefined).map((e) => ({ name: e.name, value: e.value ?? '' })),
+          env: req.env,
           resources: container.resources,
           securityContext: container.securityContext,
         },

@@ -8,6 +8,8 @@ export const AgentErrorCode = {
   ImagePull: 'IMAGE_PULL',
   /** Still inside the pull backoff window for this pod and image. */
   ImagePullBackOff: 'IMAGE_PULL_BACKOFF',
+  /** The container's config cannot be made: a Secret, ConfigMap or key its env names is missing. */
+  CreateContainerConfig: 'CREATE_CONTAINER_CONFIG',
   /** The container could not be created or started. */
   CreateContainer: 'CREATE_CONTAINER',
   InvalidOptions: 'INVALID_OPTIONS',

@@ -4,10 +4,11 @@
 // https://github.com/kubernetes/kubernetes/blob/v1.32.4/pkg/kubelet/kubelet_node_status.go
 // https://github.com/kubernetes/component-helpers/blob/master/apimachinery/lease/controller.go
 import type { KubeObject } from '../../api/object.ts';
-import { isAlreadyExists, isNotFound } from '../../client/index.ts';
+import { isAlreadyExists, isConflict, isNotFound } from '../../client/index.ts';
 import type { KubeClient, ResourceClient } from '../../client/index.ts';
 import type { RuncStatus } from '../runtime/index.ts';
-import { nodeLabels, nodeObject, nodeStatus } from './node-status.ts';
+import { mergeTaints, nodeLabels, nodeObject, nodeStatus } from './node-status.ts';
+import type { Taint } from './node-status.ts';
 import { LEASES, NODES } from './refs.ts';
 
 export const LEASE_NAMESPACE = 'kube-node-lease';
@@ -21,6 +22,9 @@ export interface HeartbeatOptions {
   now: () => Date;
   leaseRenewMs: number;
   statusUpdateMs: number;
+  /** Extra node labels and the node's taints, applied at every registration. */
+  labels: Record<string, string>;
+  taints: Taint[];
   onError: (error: unknown) => void;
 }
 
@@ -60,14 +64,27 @@ export class Heartbeat {
     const { nodeName } = this.#o;
     const status = await nodeStatus({ nodeName, dataDir: this.#o.dataDir, runc: this.#o.runc(), now: this.#o.now() });
     try {
-      const created = await this.#nodes.create(nodeObject(nodeName, status));
+      const created = await this.#nodes.create(nodeObject(nodeName, status, { labels: this.#o.labels, taints: this.#o.taints }));
       this.#uid = created.metadata.uid;
       return;
     } catch (err) {
       if (!isAlreadyExists(err)) throw err;
     }
-    // Registered before (an agent restart): refresh labels, then the whole status.
-    const existing = await this.#nodes.patch(nodeName, { metadata: { labels: nodeLabels(nodeName) } }, 'merge');
+    // Registered before (an agent restart): refresh labels and this node's taints, then the whole
+    // status. The taints are merged with the live ones, so the write is guarded by resourceVersion.
+    let existing: KubeObject | undefined;
+    for (let attempt = 0; existing === undefined; attempt++) {
+      const live = await this.#nodes.get(nodeName);
+      const taints = mergeTaints(((live['spec'] as { taints?: Taint[] } | undefined)?.taints) ?? [], this.#o.taints);
+      const spec = this.#o.taints.length === 0 ? {} : { spec: { taints } };
+      try {
+        existing = await this.#nodes.patch(nodeName, {
+          metadata: { labels: nodeLabels(nodeName, this.#o.labels), resourceVersion: live.metadata.resourceVersion }, ...spec,
+        }, 'merge');
+      } catch (err) {
+        if (!isConflict(err) || attempt >= 4) throw err;
+      }
+    }
     this.#uid = existing.metadata.uid;
     await this.updateStatus(existing);
   }

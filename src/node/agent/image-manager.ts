@@ -1,7 +1,7 @@
 // Ensures a container's image is on the node, unpacked, per its imagePullPolicy, with the pod's
 // credentials and registry settings; pull backoff per pod and image; the kubelet's events.
 // https://github.com/kubernetes/kubernetes/blob/v1.32.4/pkg/kubelet/images/image_manager.go (EnsureImageExists)
-import { ANONYMOUS_FINGERPRINT, chainIds, credentialFingerprint, parseReference, pull } from '../../image/index.ts';
+import { ANONYMOUS_FINGERPRINT, chainIds, credentialFingerprint, hostListMatches, parseReference, pull } from '../../image/index.ts';
 import type { ContentStore, Credential, PullResult, RegistrySettings, SnapshotStore } from '../../image/index.ts';
 import type { EventRecorder, ObjectReference } from '../../client/index.ts';
 import type { Backoff } from './backoff.ts';
@@ -58,7 +58,7 @@ export class ImageManager {
     const policy = req.container.imagePullPolicy ?? (ref.tag === 'latest' || (ref.tag === undefined && ref.digest === undefined) ? 'Always' : 'IfNotPresent');
     const { store, snapshots, recorder, backoff } = this.#o;
     const event = (type: 'Normal' | 'Warning', reason: string, text: string) => void recorder.event(req.ref, type, reason, text);
-    const present = await this.#present(ref.toString(), req.credentials);
+    const present = await this.#present(ref.toString(), req.credentials, req.settings);
     const done = (p: PullResult): EnsuredImage => ({ pull: p, imageID: `${ref.registry}/${ref.repository}@${p.digest}` });
 
     if (present && policy !== 'Always') {
@@ -100,15 +100,21 @@ export class ImageManager {
   }
 
   /**
-   * Tagged in the content store, every layer unpacked, and usable by this pod: pulled anonymously
-   * or with one of the pod's own credentials (ARCHITECTURE.md: an image pulled with credentials is
+   * Tagged in the content store, every layer unpacked, and usable by this pod: fetched securely
+   * or insecurely only from registries the pod names insecure, and pulled anonymously or with one
+   * of the pod's own credentials (ARCHITECTURE.md: an image pulled with credentials is
    * not handed to a pod that could not pull it itself). Otherwise the pod pulls, so the registry
    * checks its credentials.
    */
-  async #present(name: string, credentials: Credential[]): Promise<boolean> {
+  async #present(name: string, credentials: Credential[], settings: RegistrySettings): Promise<boolean> {
     const desc = await this.#o.store.resolve(name);
     if (desc === undefined) return false;
-    const pulledWith = (await this.#o.store.getRecord(desc.digest))?.credentialFingerprints[name] ?? [];
+    const record = await this.#o.store.getRecord(desc.digest);
+    // A tag resolved over plain HTTP or without TLS verification is trusted only by a pod that
+    // asked for that insecure access itself (issue 5 section 1: no cache poisoning across pods).
+    const asked = [...(settings.plainHttp ?? []), ...(settings.insecure ?? [])];
+    if ((record?.insecureSources ?? []).some((host) => !hostListMatches(asked, host))) return false;
+    const pulledWith = record?.credentialFingerprints[name] ?? [];
     const mine = new Set([ANONYMOUS_FINGERPRINT, ...credentials.map((c) => credentialFingerprint(c))]);
     if (!pulledWith.some((f) => mine.has(f))) return false;
     try {

@@ -9,4 +9,5 @@ export { goDuration, msg as kubeletMessages, Reason as EventReason, Waiting as W
 export { INSECURE_ANNOTATION, PLAIN_HTTP_ANNOTATION } from './pod-worker.ts';
 export { containerId, parseContainerId } from './paths.ts';
 export { KUBELET_VERSION } from './node-status.ts';
+export type { Taint } from './node-status.ts';
 export { LEASE_NAMESPACE } from './heartbeat.ts';

@@ -14,6 +14,9 @@ export const Reason = {
   Started: 'Started',
   Killing: 'Killing',
   FailedToRetrieveImagePullSecret: 'FailedToRetrieveImagePullSecret',
+  InvalidEnvironmentVariableNames: 'InvalidEnvironmentVariableNames',
+  Unhealthy: 'Unhealthy',
+  ProbeWarning: 'ProbeWarning',
   /** Ferry's own: which image-replacement rule changed the image (seed 002). */
   ImageReplaced: 'ImageReplaced',
 } as const;
@@ -26,6 +29,8 @@ export const Waiting = {
   ErrImageNeverPull: 'ErrImageNeverPull',
   CrashLoopBackOff: 'CrashLoopBackOff',
   CreateContainerError: 'CreateContainerError',
+  CreateContainerConfigError: 'CreateContainerConfigError',
+  PodInitializing: 'PodInitializing',
 } as const;
 
 export const msg = {
@@ -41,6 +46,9 @@ export const msg = {
   created: (name: string) => `Created container ${name}`,
   started: (name: string) => `Started container ${name}`,
   killing: (name: string) => `Stopping container ${name}`,
+  /** computePodActions' kill message for a failed liveness or startup probe. */
+  probeKilling: (name: string, probe: 'liveness' | 'startup', restart: boolean) =>
+    `Container ${name} failed ${probe} probe${restart ? ', will be restarted' : ''}`,
   crashLoop: (delayMs: number, container: string, pod: string, ns: string, uid: string) =>
     `back-off ${goDuration(delayMs)} restarting failed container=${container} pod=${pod}_${ns}(${uid})`,
   missingSecrets: (names: string[]) =>

@@ -4,6 +4,7 @@
 // those whose pod still exists and removes the others.
 // https://github.com/kubernetes/kubernetes/blob/v1.32.4/pkg/kubelet/pod_workers.go
 import { mkdir } from 'node:fs/promises';
+import { availableParallelism, totalmem } from 'node:os';
 import { ContentStore, SnapshotStore } from '../../image/index.ts';
 import { EventRecorder, Informer, WorkQueue } from '../../client/index.ts';
 import type { KubeClient } from '../../client/index.ts';
@@ -12,14 +13,18 @@ import type { RuncStatus } from '../runtime/index.ts';
 import { adoptContainers } from './adoption.ts';
 import { Backoff } from './backoff.ts';
 import { ContainerStarter } from './container-starter.ts';
+import { ContainerSync } from './container-sync.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { ImageManager } from './image-manager.ts';
 import { AgentLogSource } from './log-source.ts';
 import { AgentPaths } from './paths.ts';
 import type { PodRecord } from './pod-record.ts';
+import { HOST_IP } from './pod-status.ts';
 import { timestamp } from './pod-types.ts';
 import type { Pod } from './pod-types.ts';
 import { PodWorker } from './pod-worker.ts';
+import { Prober } from './prober.ts';
+import type { Taint } from './node-status.ts';
 import { PODS } from './refs.ts';
 import { Semaphore } from './semaphore.ts';
 
@@ -40,6 +45,10 @@ export interface NodeAgentOptions {
   workers?: number | undefined;
   leaseRenewMs?: number | undefined;
   statusUpdateMs?: number | undefined;
+  /** Labels added to the Node's own (kubernetes.io/hostname, os, arch) at every registration. */
+  labels?: Record<string, string> | undefined;
+  /** Taints the Node registers with and keeps on re-registration (e.g. a pool's NoSchedule). */
+  taints?: Taint[] | undefined;
   /** Failures the agent cannot put in an event or a status. It never logs. */
   onError?: ((error: unknown) => void) | undefined;
 }
@@ -50,6 +59,11 @@ function specOrMetaChanged(a: Pod, b: Pod): boolean {
     return JSON.stringify([meta, p.spec]);
   };
   return view(a) !== view(b);
+}
+
+/** What limits.* of a container without limits resolve to in env (the kubelet's node allocatable). */
+function nodeAllocatable(): { cpu: string; memory: string } {
+  return { cpu: String(availableParallelism()), memory: `${Math.floor(totalmem() / 1024)}Ki` };
 }
 
 export class NodeAgent {
@@ -66,6 +80,7 @@ export class NodeAgent {
   #runtime: ContainerRuntime | undefined;
   #snapshots: SnapshotStore | undefined;
   #worker: PodWorker | undefined;
+  #prober: Prober | undefined;
   #workers: Promise<void>[] = [];
   #stopped = false;
 
@@ -84,13 +99,18 @@ export class NodeAgent {
     return this.#runtime;
   }
 
+  /** Probe workers alive now (0 after stop). */
+  get probeWorkers(): number {
+    return this.#prober?.size ?? 0;
+  }
+
   async start(): Promise<void> {
     const o = this.#o;
     const now = o.now ?? (() => new Date());
     await mkdir(o.dataDir, { recursive: true, mode: 0o700 });
     this.#runc = await detectRunc(o.runcPath === undefined ? {} : { path: o.runcPath, searchPath: '', fallbacks: [] });
     this.#heartbeat = new Heartbeat({
-      client: o.client, nodeName: o.nodeName, dataDir: o.dataDir, runc: () => this.#runc, now,
+      client: o.client, nodeName: o.nodeName, dataDir: o.dataDir, runc: () => this.#runc, now, labels: o.labels ?? {}, taints: o.taints ?? [],
       leaseRenewMs: o.leaseRenewMs ?? 10_000, statusUpdateMs: o.statusUpdateMs ?? 60_000, onError: this.#onError,
     });
     await this.#heartbeat.start();
@@ -105,10 +125,16 @@ export class NodeAgent {
     const images = new ImageManager({
       store, snapshots: this.#snapshots, semaphore: new Semaphore(o.maxParallelPulls ?? 3), backoff: new Backoff(initial, max), recorder,
     });
-    this.#worker = new PodWorker({
+    const requeue = (uid: string, ms: number) => this.#queue.addAfter(uid, ms);
+    const crashBackoff = new Backoff(initial, max);
+    const containers = new ContainerSync({
       client: o.client, recorder, runtime: this.#runtime, starter: new ContainerStarter(this.#runtime, this.paths, store), images,
-      crashBackoff: new Backoff(initial, max), paths: this.paths, certsDir: o.certsDir, now,
-      requeue: (uid, ms) => this.#queue.addAfter(uid, ms), onError: this.#onError,
+      crashBackoff, certsDir: o.certsDir, node: nodeAllocatable, now, requeue, onError: this.#onError,
+    });
+    this.#prober = new Prober({ runtime: this.#runtime, recorder, podIP: HOST_IP, onChange: (uid) => requeue(uid, 0) });
+    this.#worker = new PodWorker({
+      client: o.client, recorder, runtime: this.#runtime, containers, prober: this.#prober, images, crashBackoff, paths: this.paths, now,
+      requeue, onError: this.#onError,
     });
     const informer = new Informer<Pod>(o.client, PODS, { fieldSelector: `spec.nodeName=${o.nodeName}`, onError: this.#onError });
     this.#informer = informer;
@@ -138,6 +164,7 @@ export class NodeAgent {
     this.#stopped = true;
     this.#heartbeat?.stop();
     this.#informer?.stop();
+    this.#prober?.stop();
     this.#queue.shutDown();
     for (const rec of this.#records.values()) for (const t of rec.containers.values()) t.exitWatch?.abort();
     await Promise.all(this.#workers);

@@ -45,8 +45,27 @@ async function storageBytes(dir: string): Promise<number> {
   }
 }
 
-export function nodeLabels(nodeName: string): Record<string, string> {
-  return { 'kubernetes.io/hostname': nodeName, 'kubernetes.io/os': platform(), 'kubernetes.io/arch': goArch(), 'beta.kubernetes.io/os': platform(), 'beta.kubernetes.io/arch': goArch() };
+/** core/v1 Taint. */
+export interface Taint {
+  key: string;
+  value?: string;
+  effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+}
+
+/** The kubelet's own labels, then the node's extra ones (--node-labels), which may not replace them. */
+export function nodeLabels(nodeName: string, extra: Record<string, string> = {}): Record<string, string> {
+  const own = { 'kubernetes.io/hostname': nodeName, 'kubernetes.io/os': platform(), 'kubernetes.io/arch': goArch(), 'beta.kubernetes.io/os': platform(), 'beta.kubernetes.io/arch': goArch() };
+  return { ...extra, ...own };
+}
+
+/**
+ * The node's taints after (re-)registration: those it already has, with this node's own taints
+ * added or replaced (same key and effect), so taints others set (the node controller's
+ * not-ready, an admin's) are kept.
+ */
+export function mergeTaints(existing: Taint[], own: Taint[]): Taint[] {
+  const same = (a: Taint, b: Taint) => a.key === b.key && a.effect === b.effect;
+  return [...existing.filter((t) => !own.some((o) => same(o, t))), ...own];
 }
 
 export async function nodeStatus(facts: NodeFacts): Promise<Record<string, unknown>> {
@@ -94,6 +113,9 @@ export async function nodeStatus(facts: NodeFacts): Promise<Record<string, unkno
   };
 }
 
-export function nodeObject(nodeName: string, status: Record<string, unknown>): KubeObject {
-  return { apiVersion: 'v1', kind: 'Node', metadata: { name: nodeName, labels: nodeLabels(nodeName) }, spec: {}, status };
+export function nodeObject(nodeName: string, status: Record<string, unknown>, options: { labels?: Record<string, string>; taints?: Taint[] } = {}): KubeObject {
+  const taints = options.taints ?? [];
+  return {
+    apiVersion: 'v1', kind: 'Node', metadata: { name: nodeName, labels: nodeLabels(nodeName, options.labels) }, spec: taints.length === 0 ? {} : { taints }, status,
+  };
 }

@@ -2,14 +2,71 @@
 import type { KubeObject } from '../../api/object.ts';
 import type { ContainerSpec } from '../runtime/index.ts';
 
+export interface KeySelector {
+  name?: string;
+  key: string;
+  optional?: boolean;
+}
+
+export interface EnvVarSource {
+  fieldRef?: { apiVersion?: string; fieldPath: string };
+  resourceFieldRef?: { containerName?: string; resource: string; divisor?: string | number };
+  configMapKeyRef?: KeySelector;
+  secretKeyRef?: KeySelector;
+}
+
+export interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: EnvVarSource;
+}
+
+export interface EnvFromSource {
+  prefix?: string;
+  configMapRef?: { name?: string; optional?: boolean };
+  secretRef?: { name?: string; optional?: boolean };
+}
+
+/** An int port or the name of one of the container's ports (IntOrString). */
+export type PortRef = number | string;
+
+export interface Probe {
+  exec?: { command?: string[] };
+  httpGet?: { host?: string; scheme?: 'HTTP' | 'HTTPS'; path?: string; port: PortRef; httpHeaders?: { name: string; value: string }[] };
+  tcpSocket?: { host?: string; port: PortRef };
+  grpc?: { port: number; service?: string };
+  initialDelaySeconds?: number;
+  timeoutSeconds?: number;
+  periodSeconds?: number;
+  successThreshold?: number;
+  failureThreshold?: number;
+  terminationGracePeriodSeconds?: number;
+}
+
+export interface ContainerPort {
+  name?: string;
+  containerPort: number;
+  hostPort?: number;
+  protocol?: string;
+}
+
 export interface PodContainer extends Omit<ContainerSpec, 'env'> {
   image?: string;
   imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
-  env?: { name: string; value?: string; valueFrom?: unknown }[];
+  env?: EnvVar[];
+  envFrom?: EnvFromSource[];
+  ports?: ContainerPort[];
+  livenessProbe?: Probe;
+  readinessProbe?: Probe;
+  startupProbe?: Probe;
+  /** On an init container, `Always` makes it a sidecar (not supported by this agent yet). */
+  restartPolicy?: string;
 }
 
 export interface PodSpec {
   nodeName?: string;
+  serviceAccountName?: string;
+  initContainers?: PodContainer[];
   containers: PodContainer[];
   restartPolicy?: 'Always' | 'OnFailure' | 'Never';
   imagePullSecrets?: { name?: string }[];
@@ -70,6 +127,7 @@ export interface PodStatus {
   podIP?: string;
   podIPs?: { ip: string }[];
   startTime?: string;
+  initContainerStatuses?: ContainerStatus[];
   containerStatuses?: ContainerStatus[];
   qosClass?: string;
 }

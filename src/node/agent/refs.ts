@@ -13,3 +13,4 @@ export const NODES = ref('', 'Node');
 export const PODS = ref('', 'Pod');
 export const SECRETS = ref('', 'Secret');
 export const LEASES = ref('coordination.k8s.io', 'Lease');
+export const CONFIGMAPS = ref('', 'ConfigMap');

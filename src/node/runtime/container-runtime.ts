@@ -13,6 +13,8 @@ import {
 } from './container-record.ts';
 import type { ContainerRecord, ExitRecord, MonitorRecord, RecordPaths } from './container-record.ts';
 import { CONMON_INSTALL_HINT, findConmon, launchConmon, readConmonExit } from './conmon.ts';
+import { execInContainer } from './exec.ts';
+import type { ExecResult } from './exec.ts';
 import { launchNodeMonitor } from './node-monitor.ts';
 import { findRunc, RUNC_INSTALL_HINT } from './detect-runc.ts';
 import { RuntimeError, RuntimeErrorCode } from './errors.ts';
@@ -284,6 +286,20 @@ export class ContainerRuntime {
     for (let i = 0; i < 100 && monitorAlive(await readJson<MonitorRecord>(paths.monitor)); i++) await sleep(20);
     if (record !== undefined && options.keepBundle !== true) await removeBundle(record.bundleDir);
     await rm(paths.dir, { recursive: true, force: true });
+  }
+
+  /**
+   * Runs `command` in the running container with its process settings (exec probes); the output
+   * is bounded, a timeout kills the command. Fails with NotFound / RuncFailed when it cannot run.
+   */
+  async exec(id: string, command: string[], options: { timeoutMs: number; maxOutputBytes?: number }): Promise<ExecResult> {
+    const paths = recordPaths(this.stateDir, checkContainerId(id));
+    const record = await readJson<ContainerRecord>(paths.container);
+    if (record === undefined) throw new RuntimeError(RuntimeErrorCode.NotFound, `container ${id} does not exist`);
+    return execInContainer({
+      runcPath: this.runc.path, runcRoot: this.runc.root, id, bundleDir: record.bundleDir, workDir: paths.dir, command,
+      timeoutMs: options.timeoutMs, maxOutputBytes: options.maxOutputBytes,
+    });
   }
 
   /** The container's log for `kubectl logs` (see readLogs: tailLines, follow, sinceTime). */

@@ -22,6 +22,8 @@ export { removeCgroup } from './cgroups.ts';
 export { checkContainerId, Runc } from './runc.ts';
 export type { RuncOptions, RuncState, RuncStatusName } from './runc.ts';
 export { ContainerRuntime } from './container-runtime.ts';
+export { execInContainer, MAX_EXEC_OUTPUT_BYTES } from './exec.ts';
+export type { ExecRequest, ExecResult } from './exec.ts';
 export type {
   ContainerInfo, ContainerRuntimeOptions, ContainerState, ContainerStatus, RunContainerRequest,
 } from './container-runtime.ts';

@@ -1,0 +1,51 @@
+// Issue 5 section 1, no cache poisoning across pods: an image whose tag was resolved over plain
+// HTTP for a pod that asked for it (k8s.aliyun.com/plain-http-registry) is not handed to a pod
+// that did not ask, even with imagePullPolicy IfNotPresent: that pod pulls for itself, securely,
+// and fails as it should against an HTTP-only registry. The real registry, agent and runc.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { clientFromKubeconfig } from '../src/client/index.ts';
+import type { KubeClient } from '../src/client/index.ts';
+import { publishImage, startRegistry } from './fixtures/index.ts';
+import type { RunningRegistry } from './fixtures/index.ts';
+import { startTestControlPlane } from './fixtures/control-plane.ts';
+import type { TestControlPlane } from './fixtures/control-plane.ts';
+import { busyboxImage, containerOf, createPod, deleteAndWait, eventsFor, NODE, PLAIN_HTTP, statusOf, stopAgentsAndContainers, waitForPod } from './node-agent-support.ts';
+
+let registry: RunningRegistry;
+let cp: TestControlPlane;
+let client: KubeClient;
+
+before(async () => {
+  registry = await startRegistry();
+  await publishImage(registry, 'ferry/http-only:v1', busyboxImage(['sh', '-c', 'echo fetched over http; sleep 3600']));
+  cp = await startTestControlPlane({ node: { nodeName: NODE, initialBackoffMs: 1000, maxBackoffMs: 4000, leaseRenewMs: 1000 } });
+  client = clientFromKubeconfig(cp.kubeconfig);
+});
+
+after(async () => {
+  await stopAgentsAndContainers([cp?.plane.node]);
+  client?.close();
+  await cp?.close();
+  await registry?.stop();
+});
+
+test('a tag resolved over plain HTTP is not trusted by a pod that did not ask for plain HTTP', async () => {
+  const image = `${registry.host}/ferry/http-only:v1`;
+  await createPod(client, 'asked', { image, imagePullPolicy: 'IfNotPresent', annotations: { [PLAIN_HTTP]: registry.host } });
+  await waitForPod(client, 'default', 'asked', 'Running', (p) => (statusOf(p).phase === 'Running' ? true : undefined), 60_000);
+
+  await createPod(client, 'did-not-ask', { image, imagePullPolicy: 'IfNotPresent' });
+  const waiting = await waitForPod(client, 'default', 'did-not-ask', 'ErrImagePull or ImagePullBackOff', (p) => {
+    const reason = containerOf(p).state?.waiting?.reason;
+    return reason === 'ErrImagePull' || reason === 'ImagePullBackOff' ? reason : undefined;
+  }, 60_000);
+  assert.ok(waiting);
+  const events = await eventsFor(client, 'default', 'did-not-ask');
+  assert.ok(events.some((e) => e.reason === 'Pulling'), 'it pulled for itself instead of using the node\'s copy');
+  assert.ok(!events.some((e) => e.reason === 'Pulled' && /already present/.test(e.message)), 'the node\'s copy was not handed over');
+  const failed = events.find((e) => e.reason === 'Failed');
+  assert.match(failed?.message ?? '', new RegExp(registry.host.replace(/\./g, '\\.')));
+  await deleteAndWait(client, 'default', 'did-not-ask');
+  await deleteAndWait(client, 'default', 'asked');
+});
