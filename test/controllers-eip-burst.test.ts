@@ -44,15 +44,19 @@ describe('EIP pool and bursting', () => {
     await c.close();
   });
 
-  test('no pool: the pod waits unscheduled and the event says how to configure one', async () => {
-    await pods.create(pod('eip-a', { 'yangtse.io/pod-with-eip': 'true' }));
-    const e = await waitFor('EIPPoolExhausted', async () => (await eventsFor('eip-a')).find((x) => x.reason === 'EIPPoolExhausted'));
-    assert.match(e.message ?? '', /no EIP pool is configured: create the ConfigMap kube-system\/ferry-eip-pool with key "addresses"/);
-    assert.equal((await pods.get('eip-a')).spec?.nodeName, undefined, 'not scheduled without an EIP');
+  test('no pool: the pod runs without an EIP, and the event says how to configure one', async () => {
+    await pods.create(pod('no-pool', { 'yangtse.io/pod-with-eip': 'true' }));
+    const e = await waitFor('EIPPoolMissing', async () => (await eventsFor('no-pool')).find((x) => x.reason === 'EIPPoolMissing'));
+    assert.match(e.message ?? '', /no EIP pool is configured: create the ConfigMap kube-system\/ferry-eip-pool with key "addresses"; until then it runs without an EIP/);
+    assert.equal(await waitFor('no-pool bound', async () => (await pods.get('no-pool')).spec?.nodeName), 'regular');
+    assert.equal((await pods.get('no-pool')).metadata.annotations?.[ALLOCATED], undefined);
   });
 
   test('a pool of one: the first pod gets it and is scheduled, the next waits until it is released', async () => {
     await configmaps.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ferry-eip-pool' }, data: { addresses: '192.0.2.10' } });
+    // The scheduler's and the EIP controller's caches see the new pool within moments.
+    await new Promise((r) => setTimeout(r, 1000));
+    await pods.create(pod('eip-a', { 'yangtse.io/pod-with-eip': 'true' }));
     const ip = await waitFor('eip-a to get an EIP', async () => (await pods.get('eip-a')).metadata.annotations?.[ALLOCATED]);
     assert.equal(ip, '192.0.2.10');
     assert.equal(await waitFor('eip-a bound', async () => (await pods.get('eip-a')).spec?.nodeName), 'regular');
@@ -62,8 +66,10 @@ describe('EIP pool and bursting', () => {
     await pods.create(pod('eip-b', { 'yangtse.io/pod-with-eip': 'true', 'yangtse.io/eip-bandwidth-size': '10', 'yangtse.io/eip-bandwidth-name': 'web' }));
     const e = await waitFor('EIPPoolExhausted for eip-b', async () => (await eventsFor('eip-b')).find((x) => x.reason === 'EIPPoolExhausted'));
     assert.match(e.message ?? '', /has no free address \(1 in the pool, all allocated\)/);
+    assert.equal((await pods.get('eip-b')).spec?.nodeName, undefined, 'Pending while the pool is exhausted');
     await pods.delete('eip-a', { gracePeriodSeconds: 0 });
     assert.equal(await waitFor('eip-b gets the released EIP', async () => (await pods.get('eip-b')).metadata.annotations?.[ALLOCATED]), '192.0.2.10');
+    await waitFor('eip-b scheduled once it has its EIP', async () => (await pods.get('eip-b')).spec?.nodeName);
     const b = await waitFor('EIPAllocated for eip-b', async () => (await eventsFor('eip-b')).find((x) => x.reason === 'EIPAllocated'));
     assert.equal(b.message, 'Allocated EIP 192.0.2.10 (bandwidth web: 10 Mbit/s, 5_bgp, charged by bandwidth)');
   });

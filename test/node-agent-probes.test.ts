@@ -88,7 +88,7 @@ test('an HTTP liveness probe answering 500 kills and restarts the container, wit
   const port = await freePort();
   await pod(t, 'sick-web', {
     // httpd serves the CGI health check; it answers 500 once /tmp/sick exists (3 s after start).
-    command: ['sh', '-c', `httpd -f -p 127.0.0.1:${port} -h /www & sleep 3; touch /tmp/sick; wait`],
+    command: ['sh', '-c', `httpd -f -p ${port} -h /www & sleep 3; touch /tmp/sick; wait`],
     ports: [{ name: 'health', containerPort: port }],
     livenessProbe: { httpGet: { path: '/cgi-bin/health', port: 'health' }, initialDelaySeconds: 1, periodSeconds: 1, failureThreshold: 2 },
   });
@@ -111,12 +111,14 @@ test('an HTTP liveness probe answering 500 kills and restarts the container, wit
 test('a TCP readiness probe: connection refused until the server listens', async (t) => {
   const port = await freePort();
   await pod(t, 'tcp-ready', {
-    command: ['sh', '-c', `sleep 3; httpd -f -p 127.0.0.1:${port} -h /www`],
+    command: ['sh', '-c', `sleep 3; httpd -f -p ${port} -h /www`],
     readinessProbe: { tcpSocket: { port }, periodSeconds: 1 },
   });
-  await waitForPod(client, 'default', 'tcp-ready', 'ready', (p) => (main(p).ready === true ? p : undefined), 60_000);
+  const ready = await waitForPod(client, 'default', 'tcp-ready', 'ready', (p) => (main(p).ready === true ? p : undefined), 60_000);
+  const podIP = (ready['status'] as { podIP?: string }).podIP ?? '';
+  assert.match(podIP, /^10\.86\./, 'probed at its own IP');
   const unhealthy = (await eventsFor(client, 'default', 'tcp-ready')).find((e) => e.reason === 'Unhealthy');
-  assert.equal(unhealthy?.message, `Readiness probe failed: dial tcp 127.0.0.1:${port}: connect: connection refused`);
+  assert.equal(unhealthy?.message, `Readiness probe failed: dial tcp ${podIP}:${port}: connect: connection refused`);
 });
 
 test('a startup probe holds readiness back until it succeeds', async (t) => {

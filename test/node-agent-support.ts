@@ -91,12 +91,8 @@ export async function deleteAndWait(client: KubeClient, namespace: string, name:
   await waitFor(`pod ${namespace}/${name} to disappear`, async () => (await pods.get(name).then(() => false, () => true)) || undefined);
 }
 
-/** Stops the agents first (so nothing restarts what goes next), then force-removes every container. */
+/** Stops the agents first (so nothing restarts what goes next), then removes every container and pod sandbox. */
 export async function stopAgentsAndContainers(agents: (NodeAgent | undefined)[]): Promise<void> {
   for (const agent of agents) await agent?.stop().catch(() => {});
-  for (const agent of agents) {
-    const runtime = agent?.runtime;
-    if (runtime === undefined) continue;
-    for (const c of await runtime.listContainers().catch(() => [])) await runtime.removeContainer(c.id, { force: true }).catch(() => {});
-  }
+  for (const agent of agents) await agent?.cleanUp().catch(() => {});
 }

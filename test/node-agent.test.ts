@@ -125,7 +125,8 @@ test('a pod pulls with its secret, runs, and kubectl logs shows its output; dele
   assert.match(cs.containerID ?? '', /^runc:\/\//);
   assert.ok(cs.state?.running?.startedAt);
   assert.equal(st.conditions?.find((c) => c.type === 'Ready')?.status, 'True');
-  assert.equal(st.podIP, '127.0.0.1');
+  assert.match(st.podIP ?? '', /^10\.86\.\d+\.\d+$/, 'an IP of its own on the pod network');
+  assert.equal((st as { hostIP?: string }).hostIP, '127.0.0.1');
   const reasons = await waitFor('events', async () => {
     const r = (await eventsFor('hello')).map((e) => e.reason);
     return r.includes('Started') ? r : undefined;

@@ -1,7 +1,7 @@
 // Issue 4, acceptance 4, with the real kubectl against a real node: a Deployment scaled 1 -> 20
 // -> 0, a rolling update to a new image, `rollout undo`, `rollout restart`, and a cascading
 // delete, after which nothing is left: no pods or ReplicaSets, no containers, conmon monitors,
-// mounts, bundles, runtime records, pod log directories or pod cgroups.
+// mounts, bundles, runtime records, pod log directories, pod cgroups or network namespaces.
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -99,6 +99,7 @@ test('scale 1 -> 20 -> 0 runs and stops real containers', async () => {
   assert.equal(await running(), 20, '20 containers run under runc');
   assert.equal((await podImages()).filter((p) => p === `${image('v1')}=Running`).length, 20);
   assert.ok([...seenUids].some((uid) => existsSync(`/sys/fs/cgroup/memory/ferry/pod${uid}`)), 'running pods have their cgroups (checked gone at the end)');
+  assert.ok([...seenUids].some((uid) => existsSync(`/run/netns/ferry-${uid}`)), 'and their network namespaces');
   ok(await k(['scale', 'deployment/app', '--replicas=0']));
   await until('no pods', async () => (await podImages()).length === 0, 180_000);
   await until('no containers', async () => ((await runtime()?.listContainers()) ?? []).length === 0);
@@ -155,4 +156,6 @@ test('a cascading delete leaves nothing behind', async () => {
   assert.ok(seenUids.size >= 20, `pod uids were collected (${seenUids.size})`);
   const leftCgroups = ['memory', 'cpu', 'pids'].flatMap((c) => [...seenUids].map((uid) => `/sys/fs/cgroup/${c}/ferry/pod${uid}`)).filter(existsSync);
   assert.deepEqual(leftCgroups, [], 'no pod cgroups');
+  const leftNetns = [...seenUids].map((uid) => `/run/netns/ferry-${uid}`).filter(existsSync);
+  assert.deepEqual(leftNetns, [], 'no pod network namespaces');
 });

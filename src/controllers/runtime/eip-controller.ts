@@ -2,7 +2,9 @@
 // gets an address from the admin's pool (eip/pool.ts) before it is scheduled, recorded in its
 // yangtse.io/allocated-ipv4-eip annotation with an event that gives the bandwidth settings with
 // the seed's defaults applied; the address is free again once the pod is gone. When the pool is
-// empty the pod stays Pending (the scheduler waits for the annotation) with an event that says so.
+// empty the pod stays Pending (the scheduler waits for the annotation) with an event that says so;
+// with no pool configured at all it runs without an EIP, with a warning event (a fresh machine
+// runs the seed's Deployment, which asks for an EIP).
 import { EventRecorder, isNotFound, keyOf, refFor, splitKey } from '../../client/index.ts';
 import type { Informer, ResourceClient } from '../../client/index.ts';
 import { configMapKind, podKind } from '../../api/kinds/index.ts';
@@ -72,7 +74,8 @@ export class EipController {
   async #sync(key: string): Promise<SyncResult | void> {
     const { namespace = '', name } = splitKey(key);
     const pod = this.#pods.get(namespace, name);
-    if (pod === undefined || pod.metadata.deletionTimestamp !== undefined || !wantsEip(pod) || allocatedEip(pod) !== undefined || this.#assumed.has(key)) {
+    // A pod already placed without an EIP (no pool then) keeps running without one.
+    if (pod === undefined || pod.metadata.deletionTimestamp !== undefined || !wantsEip(pod) || allocatedEip(pod) !== undefined || this.#assumed.has(key) || pod.spec?.nodeName) {
       this.#exhausted.delete(key);
       return;
     }
@@ -84,12 +87,20 @@ export class EipController {
       if (ip !== undefined) taken.add(ip);
     }
     const address = pickAddress(pool.addresses, taken);
+    if (cm === undefined) {
+      // Without a pool the pod runs without an EIP (the scheduler does not hold it), as on a fresh machine.
+      if (!this.#exhausted.has(key)) {
+        await this.#recorder.event(pod, 'Warning', 'EIPPoolMissing',
+          `the pod asks for an EIP but no EIP pool is configured: create the ConfigMap ${EIP_POOL_NAMESPACE}/${EIP_POOL_CONFIGMAP} with key "addresses"; until then it runs without an EIP`);
+      }
+      this.#exhausted.add(key);
+      return;
+    }
     if (address === undefined) {
       if (!this.#exhausted.has(key)) {
-        const why = cm === undefined
-          ? `no EIP pool is configured: create the ConfigMap ${EIP_POOL_NAMESPACE}/${EIP_POOL_CONFIGMAP} with key "addresses"`
-          : `the EIP pool ${EIP_POOL_NAMESPACE}/${EIP_POOL_CONFIGMAP} has no free address (${pool.addresses.length} in the pool, all allocated${pool.errors.length > 0 ? `; ignored: ${pool.errors.join('; ')}` : ''})`;
-        await this.#recorder.event(pod, 'Warning', 'EIPPoolExhausted', `${why}; the pod stays Pending until an EIP is free`);
+        const ignored = pool.errors.length > 0 ? `; ignored: ${pool.errors.join('; ')}` : '';
+        await this.#recorder.event(pod, 'Warning', 'EIPPoolExhausted',
+          `the EIP pool ${EIP_POOL_NAMESPACE}/${EIP_POOL_CONFIGMAP} has no free address (${pool.addresses.length} in the pool, all allocated${ignored}); the pod stays Pending until an EIP is free`);
       }
       this.#exhausted.add(key);
       return;

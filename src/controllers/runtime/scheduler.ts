@@ -9,7 +9,9 @@
 // https://github.com/kubernetes/kubernetes/blob/master/pkg/scheduler/eventhandlers.go
 import { EventRecorder, isConflict, isNotFound, keyOf, refFor, splitKey } from '../../client/index.ts';
 import type { Informer, ResourceClient } from '../../client/index.ts';
-import { deploymentKind, imageCacheKind, nodeKind, podKind, replicaSetKind, statefulSetKind } from '../../api/kinds/index.ts';
+import { configMapKind, deploymentKind, imageCacheKind, nodeKind, podKind, replicaSetKind, statefulSetKind } from '../../api/kinds/index.ts';
+import { EIP_POOL_CONFIGMAP, EIP_POOL_NAMESPACE } from '../eip/pool.ts';
+import { allocatedEip, wantsEip } from './eip-controller.ts';
 import { burstModeOf } from '../../api/bursting.ts';
 import type { BurstMode } from '../../api/bursting.ts';
 import type { KubeObject, Node, Pod } from '../common/types.ts';
@@ -43,6 +45,7 @@ export class Scheduler {
   /** Workloads whose burst label a pod inherits, by ownerReference kind. */
   readonly #owners: Record<string, Informer<KubeObject>>;
   readonly #caches: Informer<KubeObject>;
+  readonly #configMaps: Informer<KubeObject>;
 
   constructor(factory: InformerFactory, options: SchedulerOptions = {}) {
     this.#now = options.now ?? (() => new Date());
@@ -51,6 +54,7 @@ export class Scheduler {
     this.#allPods = factory.informer<Pod>(podKind);
     this.#nodes = factory.informer<Node>(nodeKind);
     this.#caches = factory.informer(imageCacheKind);
+    this.#configMaps = factory.informer(configMapKind);
     this.#owners = {
       ReplicaSet: factory.informer(replicaSetKind), Deployment: factory.informer(deploymentKind), StatefulSet: factory.informer(statefulSetKind),
     };
@@ -59,7 +63,7 @@ export class Scheduler {
     // One worker, as kube-scheduler's scheduleOne: decisions see each other's assumptions.
     this.controller = new Controller({
       name: 'scheduler',
-      informers: [this.#pending, this.#allPods, this.#nodes, this.#caches, ...Object.values(this.#owners)] as Informer<KubeObject>[],
+      informers: [this.#pending, this.#allPods, this.#nodes, this.#caches, this.#configMaps, ...Object.values(this.#owners)] as Informer<KubeObject>[],
       sync: (key) => this.#sync(key),
       workers: 1,
       ...(options.onError === undefined ? {} : { onError: options.onError }),
@@ -92,6 +96,15 @@ export class Scheduler {
   }
 
   /**
+   * A pod asking for an EIP waits for the EIP controller's allocation while a pool is configured
+   * (issue 5 section 5); without a pool it runs without one (the EIP controller says so).
+   */
+  #waitsForEip(pod: Pod): boolean {
+    if (!wantsEip(pod) || allocatedEip(pod) !== undefined) return false;
+    return this.#configMaps.get(EIP_POOL_NAMESPACE, EIP_POOL_CONFIGMAP) !== undefined;
+  }
+
+  /**
    * The pod's burst-to-cci label, else its workload's (pod -> ReplicaSet -> Deployment, or
    * StatefulSet), read when the pod is first scheduled, as the vendor reads it at creation.
    */
@@ -121,7 +134,7 @@ export class Scheduler {
   async #sync(key: string): Promise<SyncResult | void> {
     const { namespace = '', name } = splitKey(key);
     const pod = this.#pending.get(namespace, name);
-    if (pod === undefined || this.#assumed.has(key) || !needsScheduling(pod, this.#schedulerName)) {
+    if (pod === undefined || this.#assumed.has(key) || !needsScheduling(pod, this.#schedulerName) || this.#waitsForEip(pod)) {
       this.#unschedulable.delete(key);
       return;
     }

@@ -41,9 +41,6 @@ export function needsScheduling(pod: Pod, schedulerName = DEFAULT_SCHEDULER_NAME
   const phase = pod.status?.phase;
   if (phase === 'Succeeded' || phase === 'Failed') return false;
   if ((spec.schedulingGates ?? []).length > 0) return false;
-  // A pod asking for an EIP waits for the EIP controller's allocation (issue 5 section 5).
-  const a = pod.metadata.annotations ?? {};
-  if (a['yangtse.io/pod-with-eip'] === 'true' && !a['yangtse.io/allocated-ipv4-eip']) return false;
   return (spec.schedulerName || DEFAULT_SCHEDULER_NAME) === schedulerName;
 }
 

@@ -3,6 +3,7 @@
 // as the kubelet's pod workers kill orphaned pods (HandlePodCleanups).
 // https://github.com/kubernetes/kubernetes/blob/v1.32.4/pkg/kubelet/kubelet_pods.go (HandlePodCleanups)
 import type { ContainerRuntime, ContainerStatus } from '../runtime/index.ts';
+import type { PodNetwork } from '../network/index.ts';
 import { parseContainerId } from './paths.ts';
 import type { ContainerKey } from './paths.ts';
 import { tracked } from './pod-record.ts';
@@ -17,6 +18,7 @@ export interface AdoptionDeps {
   records: Map<string, PodRecord>;
   pods: (uid: string) => Pod | undefined;
   now: () => Date;
+  network?: PodNetwork | undefined;
 }
 
 export async function adoptContainers(d: AdoptionDeps): Promise<void> {
@@ -64,6 +66,12 @@ export async function adoptContainers(d: AdoptionDeps): Promise<void> {
       };
     }
   }
-  // Pod files (logs, cgroups) of orphans: their namespace and name are unknown now, so only the cgroup goes.
+  // Pod files (logs, cgroups, network) of orphans: their namespace and name are unknown now, so only the cgroup and sandbox go.
   for (const o of orphans.values()) await d.worker.cleanupPod(o).catch(() => {});
+  // Sandboxes: kept for the pods still here, torn down for the others (even those with no container left).
+  for (const sandbox of (await d.network?.list()) ?? []) {
+    const rec = d.records.get(sandbox.podUid);
+    if (rec !== undefined) rec.sandbox = sandbox;
+    else if (d.pods(sandbox.podUid) === undefined) await d.network?.tearDown(sandbox.podUid).catch(() => {});
+  }
 }

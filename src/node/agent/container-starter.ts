@@ -1,8 +1,8 @@
 // Creates and starts one container: rootfs from the image's snapshots (overlay, else a copy), the
 // OCI spec from the image config and the container spec, runc through the ContainerRuntime, logs in
 // Kubernetes' /var/log/pods layout under the data directory.
-// Networking in this slice: the host's network namespace (podIP = hostIP). A per-pod network
-// namespace with its own IP is a later slice.
+// Networking: the pod's sandbox (its network namespace, /etc/hosts and /etc/resolv.conf; see
+// ../network), or the host's network for hostNetwork pods and nodes without pod networking.
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ContentStore } from '../../image/index.ts';
@@ -12,6 +12,7 @@ import { AgentError, AgentErrorCode } from './errors.ts';
 import type { EnsuredImage } from './image-manager.ts';
 import { containerId } from './paths.ts';
 import type { AgentPaths } from './paths.ts';
+import type { PodSandbox } from '../network/index.ts';
 import type { Pod, PodContainer } from './pod-types.ts';
 
 export interface StartContainerRequest {
@@ -21,6 +22,8 @@ export interface StartContainerRequest {
   restartCount: number;
   /** The container's env with envFrom and valueFrom resolved (container-env.ts). */
   env: ResolvedEnvVar[];
+  /** The pod's network namespace; absent: the host's network (hostNetwork, or no pod networking). */
+  sandbox?: PodSandbox | undefined;
 }
 
 export interface StartedContainer {
@@ -69,7 +72,13 @@ export class ContainerStarter {
           resources: container.resources,
           securityContext: container.securityContext,
         },
-        pod: { hostname: pod.metadata.name ?? 'pod', hostNetwork: true, cgroupsPath: `${podCgroup(uid)}/${id}` },
+        pod: {
+          hostname: pod.spec.hostname ?? pod.metadata.name ?? 'pod',
+          cgroupsPath: `${podCgroup(uid)}/${id}`,
+          ...(req.sandbox === undefined
+            ? { hostNetwork: true }
+            : { netnsPath: req.sandbox.netns, hostsFile: req.sandbox.hostsFile, resolvConfFile: req.sandbox.resolvConf }),
+        },
         users: rootfsUserDb(rootfs.path),
       });
       const logPath = this.#paths.logPath({ namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name ?? '', uid }, container.name, req.restartCount);

@@ -5,7 +5,7 @@
 // started.
 // https://github.com/kubernetes/kubernetes/blob/v1.32.4/pkg/kubelet/kuberuntime/kuberuntime_manager.go (computePodActions, doBackOff)
 // https://github.com/kubernetes/kubernetes/blob/v1.32.4/pkg/kubelet/kuberuntime/kuberuntime_container.go (startContainer)
-import { parseHostList } from '../../image/index.ts';
+import { hostListMatches, parseHostList } from '../../image/index.ts';
 import { referenceTo } from '../../client/index.ts';
 import type { EventRecorder, KubeClient } from '../../client/index.ts';
 import { isRuntimeError, RuntimeErrorCode } from '../runtime/index.ts';
@@ -18,6 +18,7 @@ import type { NodeAllocatable } from './field-refs.ts';
 import type { ImageManager } from './image-manager.ts';
 import { replaceImage } from './image-replacement.ts';
 import { msg, Reason, Waiting } from './kubelet-messages.ts';
+import { podIPOf } from './pod-record.ts';
 import type { PodRecord, TrackedContainer } from './pod-record.ts';
 import { HOST_IP } from './pod-status.ts';
 import { timestamp } from './pod-types.ts';
@@ -43,6 +44,8 @@ export interface ContainerSyncDeps {
   now: () => Date;
   requeue: (uid: string, ms: number) => void;
   onError: (error: unknown) => void;
+  /** Registries pods may name plain-HTTP or insecure (the admin's policy); undefined: any. */
+  allowedInsecure?: readonly string[] | undefined;
 }
 
 /** State shared by the containers of one pod sync: the pod's keyring is read once. */
@@ -135,7 +138,7 @@ export class ContainerSync {
     let env;
     try {
       const resolved = await resolveEnv({
-        pod, container: c, addresses: { podIP: HOST_IP, hostIP: HOST_IP }, node: this.#d.node(),
+        pod, container: c, addresses: { podIP: podIPOf(rec, HOST_IP), hostIP: HOST_IP }, node: this.#d.node(),
         lookup: apiEnvLookup(this.#d.client, rec.namespace),
       });
       for (const w of resolved.warnings) void this.#d.recorder.event(pod, 'Warning', Reason.InvalidEnvironmentVariableNames, w);
@@ -157,7 +160,7 @@ export class ContainerSync {
       t.terminated = undefined;
     }
     try {
-      const started = await this.#d.starter.start({ pod, container: c, image, restartCount: t.restartCount, env });
+      const started = await this.#d.starter.start({ pod, container: c, image, restartCount: t.restartCount, env, sandbox: rec.sandbox });
       event('Normal', Reason.Created, msg.created(c.name));
       event('Normal', Reason.Started, msg.started(c.name));
       t.current = { id: started.id, image: pulled.image ?? '', imageID: image.imageID, startedAt: started.status.startedAt };
@@ -204,12 +207,24 @@ export class ContainerSync {
   #settings(pod: Pod): { plainHttp: string[]; insecure: string[]; certsDir?: string } {
     const a = pod.metadata.annotations ?? {};
     const list = (key: string) => {
+      let hosts: string[];
       try {
-        return parseHostList(a[key], `${key} annotation`);
+        hosts = parseHostList(a[key], `${key} annotation`);
       } catch (err) {
         this.#d.onError(err);
         return [];
       }
+      // Issue 5 section 1: the admin may restrict which registries pods may name insecure.
+      const allowed = this.#d.allowedInsecure;
+      if (allowed === undefined) return hosts;
+      const ok = (h: string) => allowed.includes(h) || (!h.startsWith('*.') && hostListMatches(allowed, h));
+      const refused = hosts.filter((h) => !ok(h));
+      if (refused.length > 0) {
+        void this.#d.recorder.event(pod, 'Warning', Reason.InsecureRegistryRefused,
+          `${key} names ${refused.join(', ')}, which this node's policy does not allow to be reached insecurely (allowed: ${allowed.join(', ') || 'none'}); ` +
+          'pulls from there verify TLS as usual. Ask a cluster admin to allow the registry, or trust its CA (ferry registry trust)');
+      }
+      return hosts.filter(ok);
     };
     return { plainHttp: list(PLAIN_HTTP_ANNOTATION), insecure: list(INSECURE_ANNOTATION), ...(this.#d.certsDir === undefined ? {} : { certsDir: this.#d.certsDir }) };
   }

@@ -25,6 +25,8 @@ export interface HeartbeatOptions {
   /** Extra node labels and the node's taints, applied at every registration. */
   labels: Record<string, string>;
   taints: Taint[];
+  /** status.images (node-images.ts), once the agent has an image store. */
+  images?: (() => Promise<unknown[]>) | undefined;
   onError: (error: unknown) => void;
 }
 
@@ -94,6 +96,7 @@ export class Heartbeat {
     const live = current ?? (await this.#nodes.get(nodeName));
     const previous = (live['status'] as { conditions?: { type: string; status: string; lastTransitionTime?: string }[] } | undefined)?.conditions;
     const status = await nodeStatus({ nodeName, dataDir: this.#o.dataDir, runc: this.#o.runc(), now: this.#o.now(), previous });
+    if (this.#o.images !== undefined) status['images'] = await this.#o.images().catch(() => []);
     await this.#nodes.patch(nodeName, { status }, 'merge', { subresource: 'status' });
   }
 

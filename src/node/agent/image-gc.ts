@@ -27,9 +27,9 @@ export interface ImageGcInput {
   snapshots: SnapshotStore;
   /** The directory whose filesystem the images fill. */
   dataDir: string;
-  /** Digests (as tags resolve) of the images of containers on the node. */
+  /** Images of containers on the node: digests, or references as the store tags them. */
   inUse: Set<string>;
-  /** Digests pinned by ImageCaches. */
+  /** Images pinned by ImageCaches: digests or references. */
   pinned: Set<string>;
   policy?: Partial<ImageGcPolicy>;
   now?: Date;
@@ -59,7 +59,7 @@ export async function collectImages(input: ImageGcInput): Promise<ImageGcResult>
   for (const e of entries) {
     if (e.ref === undefined) continue;
     const digest = e.descriptor.digest;
-    if (input.inUse.has(digest) || input.pinned.has(digest)) continue;
+    if (input.inUse.has(digest) || input.pinned.has(digest) || input.inUse.has(e.ref) || input.pinned.has(e.ref)) continue;
     const record = await input.store.getRecord(digest);
     const lastUsed = Date.parse(record?.lastUsedAt ?? '') || 0;
     if (now - lastUsed < policy.minAgeMs) continue;

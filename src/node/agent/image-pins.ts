@@ -3,6 +3,7 @@
 // until their cache is deleted or expires.
 import { readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
+import { parseReference } from '../../image/index.ts';
 
 export interface CachePins {
   name: string;
@@ -33,9 +34,18 @@ export class ImagePins {
     return Object.keys(this.#pins);
   }
 
-  /** Every pinned digest: the image garbage collector keeps these. */
-  digests(): Set<string> {
-    return new Set(Object.values(this.#pins).flatMap((p) => Object.values(p.images)));
+  /** Every pinned digest and image reference (canonical): the image garbage collector keeps these. */
+  protectedImages(): Set<string> {
+    const out = new Set<string>();
+    for (const p of Object.values(this.#pins)) {
+      for (const [image, digest] of Object.entries(p.images)) {
+        out.add(digest);
+        try {
+          out.add(parseReference(image).toString());
+        } catch { /* the digest covers it */ }
+      }
+    }
+    return out;
   }
 
   /** Which caches pin each digest, for the node's image list. */

@@ -17,6 +17,9 @@ export const Reason = {
   InvalidEnvironmentVariableNames: 'InvalidEnvironmentVariableNames',
   Unhealthy: 'Unhealthy',
   ProbeWarning: 'ProbeWarning',
+  FailedCreatePodSandBox: 'FailedCreatePodSandBox',
+  /** Ferry's own: a registry named insecure by the pod that the node's policy does not allow. */
+  InsecureRegistryRefused: 'InsecureRegistryRefused',
   /** Ferry's own: which image-replacement rule changed the image (seed 002). */
   ImageReplaced: 'ImageReplaced',
 } as const;

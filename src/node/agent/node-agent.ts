@@ -5,7 +5,11 @@
 // https://github.com/kubernetes/kubernetes/blob/v1.32.4/pkg/kubelet/pod_workers.go
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism, totalmem } from 'node:os';
-import { ContentStore, SnapshotStore } from '../../image/index.ts';
+import { join } from 'node:path';
+import { ContentStore, parseReference, SnapshotStore } from '../../image/index.ts';
+import { POOL_LABEL } from '../../api/bursting.ts';
+import { PodNetwork } from '../network/index.ts';
+import type { PodNetworkOptions } from '../network/index.ts';
 import { EventRecorder, Informer, WorkQueue } from '../../client/index.ts';
 import type { KubeClient } from '../../client/index.ts';
 import { ContainerRuntime, detectRunc } from '../runtime/index.ts';
@@ -17,6 +21,9 @@ import { ContainerSync } from './container-sync.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { ImageManager } from './image-manager.ts';
 import { AgentLogSource } from './log-source.ts';
+import { nodeImages } from './node-images.ts';
+import { NodeServices } from './node-services.ts';
+import type { NodeServicesOptions } from './node-services.ts';
 import { AgentPaths } from './paths.ts';
 import type { PodRecord } from './pod-record.ts';
 import { HOST_IP } from './pod-status.ts';
@@ -49,6 +56,14 @@ export interface NodeAgentOptions {
   labels?: Record<string, string> | undefined;
   /** Taints the Node registers with and keeps on re-registration (e.g. a pool's NoSchedule). */
   taints?: Taint[] | undefined;
+  /**
+   * A network namespace and IP per pod through the CNI bridge plugin (default true where the
+   * plugins, ip and iptables are installed and the agent is root; otherwise the host's network).
+   */
+  podNetwork?: boolean | Omit<PodNetworkOptions, 'stateDir'> | undefined;
+  /** Registries pods may name plain-HTTP or insecure (host list syntax); undefined: any. */
+  allowedInsecureRegistries?: string[] | undefined;
+  imageGc?: NodeServicesOptions['imageGc'];
   /** Failures the agent cannot put in an event or a status. It never logs. */
   onError?: ((error: unknown) => void) | undefined;
 }
@@ -81,6 +96,9 @@ export class NodeAgent {
   #snapshots: SnapshotStore | undefined;
   #worker: PodWorker | undefined;
   #prober: Prober | undefined;
+  #network: PodNetwork | undefined;
+  #services: NodeServices | undefined;
+  #images: (() => Promise<unknown[]>) | undefined;
   #workers: Promise<void>[] = [];
   #stopped = false;
 
@@ -112,6 +130,7 @@ export class NodeAgent {
     this.#heartbeat = new Heartbeat({
       client: o.client, nodeName: o.nodeName, dataDir: o.dataDir, runc: () => this.#runc, now, labels: o.labels ?? {}, taints: o.taints ?? [],
       leaseRenewMs: o.leaseRenewMs ?? 10_000, statusUpdateMs: o.statusUpdateMs ?? 60_000, onError: this.#onError,
+      images: () => this.#images?.() ?? Promise.resolve([]),
     });
     await this.#heartbeat.start();
     // Without runc the node stays registered and NotReady; it runs no pods.
@@ -122,26 +141,34 @@ export class NodeAgent {
     const recorder = new EventRecorder(o.client, 'kubelet', { host: o.nodeName, onError: this.#onError, now });
     const initial = o.initialBackoffMs ?? 10_000;
     const max = o.maxBackoffMs ?? 300_000;
-    const images = new ImageManager({
-      store, snapshots: this.#snapshots, semaphore: new Semaphore(o.maxParallelPulls ?? 3), backoff: new Backoff(initial, max), recorder,
-    });
+    const semaphore = new Semaphore(o.maxParallelPulls ?? 3);
+    const images = new ImageManager({ store, snapshots: this.#snapshots, semaphore, backoff: new Backoff(initial, max), recorder });
+    this.#images = () => nodeImages(store);
+    this.#network = this.#podNetwork();
     const requeue = (uid: string, ms: number) => this.#queue.addAfter(uid, ms);
     const crashBackoff = new Backoff(initial, max);
     const containers = new ContainerSync({
       client: o.client, recorder, runtime: this.#runtime, starter: new ContainerStarter(this.#runtime, this.paths, store), images,
       crashBackoff, certsDir: o.certsDir, node: nodeAllocatable, now, requeue, onError: this.#onError,
+      allowedInsecure: o.allowedInsecureRegistries,
     });
     this.#prober = new Prober({ runtime: this.#runtime, recorder, podIP: HOST_IP, onChange: (uid) => requeue(uid, 0) });
     this.#worker = new PodWorker({
       client: o.client, recorder, runtime: this.#runtime, containers, prober: this.#prober, images, crashBackoff, paths: this.paths, now,
-      requeue, onError: this.#onError,
+      requeue, onError: this.#onError, network: this.#network,
     });
     const informer = new Informer<Pod>(o.client, PODS, { fieldSelector: `spec.nodeName=${o.nodeName}`, onError: this.#onError });
     this.#informer = informer;
     informer.start();
     await informer.waitForSync();
     for (const pod of informer.list()) this.#remember(pod);
-    await adoptContainers({ runtime: this.#runtime, worker: this.#worker, records: this.#records, pods: (uid) => this.#pod(uid), now });
+    await adoptContainers({ runtime: this.#runtime, worker: this.#worker, records: this.#records, pods: (uid) => this.#pod(uid), now, network: this.#network });
+    this.#services = new NodeServices({
+      client: o.client, nodeName: o.nodeName, dataDir: o.dataDir, certsDir: o.certsDir, store, snapshots: this.#snapshots, semaphore,
+      pool: o.labels?.[POOL_LABEL], inUse: () => this.#imagesInUse(), imageGc: o.imageGc, now, onError: this.#onError,
+      onProblem: (message) => this.#onError(new Error(message)),
+    });
+    await this.#services.start();
     informer.addHandler({
       add: (pod) => this.#enqueue(pod),
       // The agent's own status writes come back as updates; only spec and metadata changes (a
@@ -165,10 +192,54 @@ export class NodeAgent {
     this.#heartbeat?.stop();
     this.#informer?.stop();
     this.#prober?.stop();
+    await this.#services?.stop();
     this.#queue.shutDown();
     for (const rec of this.#records.values()) for (const t of rec.containers.values()) t.exitWatch?.abort();
     await Promise.all(this.#workers);
     await this.#snapshots?.close();
+  }
+
+  /**
+   * After stop(): removes every container of this node and every pod sandbox, as when a node is
+   * decommissioned (tests use it so nothing outlives them). A stopped agent otherwise leaves them
+   * running for the next one to adopt.
+   */
+  async cleanUp(): Promise<void> {
+    const runtime = this.#runtime;
+    if (runtime !== undefined) for (const c of await runtime.listContainers().catch(() => [])) await runtime.removeContainer(c.id, { force: true }).catch(this.#onError);
+    for (const s of (await this.#network?.list()) ?? []) await this.#network?.tearDown(s.podUid).catch(this.#onError);
+  }
+
+  /** The image garbage collector and ImageCache pins (undefined until started with runc). */
+  get services(): NodeServices | undefined {
+    return this.#services;
+  }
+
+  #podNetwork(): PodNetwork | undefined {
+    const want = this.#o.podNetwork ?? true;
+    if (want === false) return undefined;
+    const network = new PodNetwork({ stateDir: join(this.#o.dataDir, 'network'), ...(typeof want === 'object' ? want : {}) });
+    const availability = network.availability();
+    if (availability.available) return network;
+    this.#onError(new Error(`pod networking: ${availability.message}`));
+    return undefined;
+  }
+
+  /** Images of the node's containers, as digests and canonical references. */
+  #imagesInUse(): Set<string> {
+    const out = new Set<string>();
+    for (const rec of this.#records.values()) {
+      for (const t of rec.containers.values()) {
+        const c = t.current;
+        if (c === undefined) continue;
+        const at = c.imageID.lastIndexOf('@');
+        if (at !== -1) out.add(c.imageID.slice(at + 1));
+        try {
+          if (c.image !== undefined && c.image !== '') out.add(parseReference(c.image).toString());
+        } catch { /* the digest covers it */ }
+      }
+    }
+    return out;
   }
 
   /** For the apiserver's pods/log (structurally its LogSource). */

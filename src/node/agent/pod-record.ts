@@ -2,6 +2,7 @@
 // waiting reason while none runs, the last termination and the restart count. Rebuilt from the
 // runtime's containers on agent restart (adoption).
 
+import type { PodSandbox } from '../network/index.ts';
 import type { ContainerStateTerminated, ContainerStateWaiting } from './pod-types.ts';
 
 export interface ContainerInstance {
@@ -36,6 +37,13 @@ export interface PodRecord {
   containers: Map<string, TrackedContainer>;
   /** The status last written, as JSON, so unchanged syncs write nothing. */
   lastStatus?: string | undefined;
+  /** The pod's own network (namespace, IP); absent for hostNetwork pods or without pod networking. */
+  sandbox?: PodSandbox | undefined;
+}
+
+/** status.podIP: the sandbox's, else the node's (host network). */
+export function podIPOf(rec: { sandbox?: PodSandbox | undefined } | undefined, hostIP: string): string {
+  return rec?.sandbox?.ip ?? hostIP;
 }
 
 export function tracked(rec: PodRecord, name: string): TrackedContainer {

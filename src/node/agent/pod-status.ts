@@ -5,6 +5,7 @@
 // https://github.com/kubernetes/kubernetes/blob/v1.32.4/pkg/kubelet/status/generate.go
 // https://github.com/kubernetes/kubernetes/blob/v1.32.4/pkg/kubelet/prober/prober_manager.go (UpdatePodStatus)
 import { podPhase } from './pod-phase.ts';
+import { podIPOf } from './pod-record.ts';
 import type { PodRecord, TrackedContainer } from './pod-record.ts';
 import type { ContainerState, ContainerStateTerminated, ContainerStatus, Pod, PodCondition, PodContainer, PodStatus } from './pod-types.ts';
 
@@ -99,8 +100,8 @@ export function podStatus(pod: Pod, rec: PodRecord, now: string, probes: ProbeVi
     ],
     hostIP: HOST_IP,
     hostIPs: [{ ip: HOST_IP }],
-    podIP: HOST_IP,
-    podIPs: [{ ip: HOST_IP }],
+    podIP: podIPOf(rec, HOST_IP),
+    podIPs: [{ ip: podIPOf(rec, HOST_IP) }],
     startTime: rec.startTime,
     ...(initSpecs.length === 0 ? {} : { initContainerStatuses: initStatuses }),
     containerStatuses: statuses,

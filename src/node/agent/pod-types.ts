@@ -72,6 +72,7 @@ export interface PodSpec {
   imagePullSecrets?: { name?: string }[];
   terminationGracePeriodSeconds?: number;
   hostNetwork?: boolean;
+  hostname?: string;
 }
 
 export interface ContainerStateWaiting {

@@ -12,6 +12,7 @@ import { isConflict, isNotFound, referenceTo } from '../../client/index.ts';
 import type { EventRecorder, KubeClient } from '../../client/index.ts';
 import { removeCgroup } from '../runtime/index.ts';
 import type { ContainerRuntime } from '../runtime/index.ts';
+import type { PodNetwork } from '../network/index.ts';
 import type { Backoff } from './backoff.ts';
 import { podCgroup } from './container-starter.ts';
 import type { ContainerSync } from './container-sync.ts';
@@ -30,6 +31,8 @@ import { PODS } from './refs.ts';
 export { INSECURE_ANNOTATION, PLAIN_HTTP_ANNOTATION } from './container-sync.ts';
 
 export interface PodWorkerDeps {
+  /** Pod networking; absent: every pod uses the host's network. */
+  network?: PodNetwork | undefined;
   client: KubeClient;
   recorder: EventRecorder;
   runtime: ContainerRuntime;
@@ -57,6 +60,10 @@ export class PodWorker {
       await this.#deletePod(pod);
       return 'deleted';
     }
+    if (!(await this.#ensureSandbox(pod, rec))) {
+      await this.#writeStatus(pod, rec);
+      return 'synced';
+    }
     const scope = {};
     const { containers } = this.#d;
     // Init containers run one at a time; one that succeeds lets the next start in the same sync.
@@ -76,6 +83,23 @@ export class PodWorker {
     await this.#killUnhealthy(pod, rec);
     await this.#writeStatus(pod, rec);
     return 'synced';
+  }
+
+  /**
+   * The pod's network namespace and IP before its first container (the kubelet's RunPodSandbox).
+   * A failure is the kubelet's FailedCreatePodSandBox event, retried with backoff.
+   */
+  async #ensureSandbox(pod: Pod, rec: PodRecord): Promise<boolean> {
+    const network = this.#d.network;
+    if (rec.sandbox !== undefined || network === undefined || pod.spec.hostNetwork === true) return true;
+    try {
+      rec.sandbox = await network.setUp({ uid: rec.uid, name: rec.name, namespace: rec.namespace, hostname: pod.spec.hostname ?? rec.name });
+      return true;
+    } catch (err) {
+      void this.#d.recorder.event(pod, 'Warning', Reason.FailedCreatePodSandBox, `Failed to create pod sandbox: ${(err as Error).message}`);
+      this.#d.requeue(rec.uid, this.#d.crashBackoff.next(`${rec.uid}/sandbox`));
+      return false;
+    }
   }
 
   /** computePodActions: a container that failed its liveness or startup probe is killed; its exit restarts it per restartPolicy. */
@@ -120,6 +144,7 @@ export class PodWorker {
     this.#d.images.forgetPod(rec.uid);
     this.#d.crashBackoff.resetPrefix(`${rec.uid}/`);
     await removeCgroup(podCgroup(rec.uid)).catch(this.#d.onError);
+    await this.#d.network?.tearDown(rec.uid).catch(this.#d.onError);
     await rm(this.#d.paths.podLogDir(rec), { recursive: true, force: true });
   }
 

@@ -7,6 +7,7 @@
 import { referenceTo } from '../../client/index.ts';
 import type { EventRecorder } from '../../client/index.ts';
 import type { ContainerRuntime } from '../runtime/index.ts';
+import { podIPOf } from './pod-record.ts';
 import type { PodRecord } from './pod-record.ts';
 import type { ProbeView } from './pod-status.ts';
 import type { Pod, PodContainer } from './pod-types.ts';
@@ -18,6 +19,7 @@ const TYPES: ProbeType[] = ['startup', 'liveness', 'readiness'];
 export interface ProberDeps {
   runtime: Pick<ContainerRuntime, 'exec'>;
   recorder: EventRecorder;
+  /** The node's IP: the probe target of host-network pods (others probe their sandbox IP). */
   podIP: string;
   /** A result changed: sync the pod. */
   onChange: (uid: string) => void;
@@ -55,7 +57,7 @@ export class Prober implements ProbeView {
         existing?.stop();
         const worker = new ProbeWorker({
           type, probe, container: c, containerId: instance.id, startedAtMs: Date.parse(instance.startedAt as string),
-          target: { container: c, podIP: this.#d.podIP, exec: (command, timeoutMs) => this.#d.runtime.exec(instance.id, command, { timeoutMs }) },
+          target: { container: c, podIP: podIPOf(rec, this.#d.podIP), exec: (command, timeoutMs) => this.#d.runtime.exec(instance.id, command, { timeoutMs }) },
           started: () => this.started(rec.uid, c.name, instance.id) ?? true,
           event: (reason, message) => void this.#d.recorder.event(referenceTo(pod, `spec.containers{${c.name}}`), 'Warning', reason, message),
           onChange: () => this.#d.onChange(rec.uid),

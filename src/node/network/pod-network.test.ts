@@ -13,7 +13,7 @@ import { PodNetwork } from './pod-network.ts';
 const stateDir = mkdtempSync(join(tmpdir(), 'ferry-net-'));
 const bridge = `ferryt${process.pid % 10000}`;
 const subnet = `10.87.${process.pid % 250}.0/24`;
-const net = new PodNetwork({ stateDir, bridge, subnet });
+const net = new PodNetwork({ stateDir, bridge, subnet, ipamDir: join(stateDir, 'ipam') });
 const pods = [randomUUID(), randomUUID()].map((uid, i) => ({ uid, name: `pod-${i}`, namespace: 'default', hostname: `pod-${i}` }));
 
 const sh = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });

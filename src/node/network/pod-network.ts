@@ -2,7 +2,8 @@
 // namespace per pod (its containers share it, and so share loopback and ports), an IP from the
 // node's pod subnet on a bridge through the CNI bridge and host-local plugins, with masquerade for
 // egress, and the pod's /etc/hosts and /etc/resolv.conf. Records live in `stateDir`, so a
-// restarted agent finds the sandboxes of the pods it adopts and tears down the rest.
+// restarted agent finds the sandboxes of the pods it adopts and tears down the rest; IP
+// allocations are host-wide (host-local's directory), as every agent on the host shares the bridge.
 // https://github.com/containerd/containerd/blob/v1.7.24/pkg/cri/server/sandbox_run.go
 // https://github.com/kubernetes/kubernetes/blob/v1.32.4/pkg/kubelet/kubelet_pods.go (hosts file)
 import { execFile } from 'node:child_process';
@@ -15,6 +16,7 @@ import { NetworkError, NetworkErrorCode } from './errors.ts';
 
 export const DEFAULT_POD_SUBNET = '10.86.0.0/16';
 export const DEFAULT_BRIDGE = 'ferry0';
+export const DEFAULT_IPAM_DIR = '/var/lib/cni/networks';
 const PLUGINS = ['bridge', 'host-local'];
 const TOOL_DIRS = ['/usr/sbin', '/sbin', '/usr/bin', '/bin'];
 
@@ -25,6 +27,11 @@ export interface PodNetworkOptions {
   bridge?: string | undefined;
   /** Default: the first of CNI_BIN_DIRS holding the plugins. */
   binDir?: string | undefined;
+  /**
+   * host-local's allocations. Every agent on a host that shares the bridge must share this too,
+   * or two agents hand out the same IP: default host-local's own /var/lib/cni/networks.
+   */
+  ipamDir?: string | undefined;
 }
 
 export interface PodRef {
@@ -61,7 +68,7 @@ function run(file: string, args: string[]): Promise<string> {
 }
 
 export class PodNetwork {
-  readonly #o: Required<Omit<PodNetworkOptions, 'binDir'>> & { binDir: string | undefined };
+  readonly #o: Required<Omit<PodNetworkOptions, 'binDir' | 'ipamDir'>> & { binDir: string | undefined; ipamDir: string };
   readonly #ip: string | undefined;
 
   constructor(options: PodNetworkOptions) {
@@ -70,6 +77,7 @@ export class PodNetwork {
       subnet: options.subnet ?? DEFAULT_POD_SUBNET,
       bridge: options.bridge ?? DEFAULT_BRIDGE,
       binDir: options.binDir ?? findCniBinDir(PLUGINS),
+      ipamDir: options.ipamDir ?? DEFAULT_IPAM_DIR,
     };
     this.#ip = tool('ip');
   }
@@ -91,7 +99,7 @@ export class PodNetwork {
       name: 'ferry',
       plugins: [{
         type: 'bridge', bridge: this.#o.bridge, isGateway: true, ipMasq: true, hairpinMode: true,
-        ipam: { type: 'host-local', ranges: [[{ subnet: this.#o.subnet }]], routes: [{ dst: '0.0.0.0/0' }], dataDir: join(this.#o.stateDir, 'ipam') },
+        ipam: { type: 'host-local', ranges: [[{ subnet: this.#o.subnet }]], routes: [{ dst: '0.0.0.0/0' }], dataDir: this.#o.ipamDir },
       }],
     };
   }
