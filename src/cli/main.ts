@@ -8,6 +8,7 @@ const HELP = `Usage: ferry <command> [options]
 Commands:
   server          run the API server with its embedded store (see ferry server --help)
   kubeconfig      print the admin kubeconfig of a server's data directory
+  node            run a node agent that joins a cluster (see ferry node --help)
   pull IMAGE      pull an image into the content store (see ferry pull --help)
   push SRC DEST   push a stored image to a registry, digests kept (see ferry push --help)
   images          list pulled images
@@ -23,6 +24,7 @@ Global: --data-dir DIR (default $FERRY_DATA_DIR, else ~/.local/share/ferry)
 const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<number>>> = {
   server: async () => (await import('./server-command.ts')).serverCommand,
   kubeconfig: async () => (await import('./server-command.ts')).kubeconfigCommand,
+  node: async () => (await import('./node-command.ts')).nodeCommand,
   pull: async () => (await import('./pull-command.ts')).pullCommand,
   push: async () => (await import('./push-command.ts')).pushCommand,
   images: async () => (await import('./images-command.ts')).imagesCommand,

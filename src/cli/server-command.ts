@@ -5,9 +5,11 @@ import { detectRunc } from '../node/runtime/index.ts';
 import { clientHost } from './server-files.ts';
 import { startControlPlane } from './control-plane.ts';
 import { defaultDataDir } from './data-dir.ts';
+import { hostsFlag } from './host-flags.ts';
 import { parse, UsageError } from './usage.ts';
 
-export const SERVER_HELP = `Usage: ferry server [--data-dir DIR] [--listen HOST:PORT] [--node-name NAME] [--no-node-agent] [--no-controllers] [--verbose]
+export const SERVER_HELP = `Usage: ferry server [--data-dir DIR] [--listen HOST:PORT] [--node-name NAME] [--no-node-agent] [--no-controllers]
+                    [--no-pod-network] [--allow-insecure-registries HOSTS] [--verbose]
 
 Runs the Kubernetes-compatible API server with its embedded store. On first start it creates a
 CA, a serving certificate and an admin token, and writes DIR/admin.kubeconfig.
@@ -15,6 +17,9 @@ CA, a serving certificate and an admin token, and writes DIR/admin.kubeconfig.
   --node-name NAME     name of the embedded node agent's Node (default: this host's name)
   --no-node-agent      serve the API without running pods on this machine
   --no-controllers     do not run the controllers and the scheduler (another server runs them)
+  --no-pod-network     run pods in the host's network (default: a network namespace and IP per pod)
+  --allow-insecure-registries HOSTS
+                       only these registries (host list) may be named plain-HTTP or insecure by pods
   --verbose            log one line per request (method, path, status, time; never bodies)
 `;
 
@@ -34,6 +39,8 @@ export async function serverCommand(args: string[]): Promise<number> {
     verbose: { type: 'boolean', default: false },
     'node-name': { type: 'string' },
     'node-agent': { type: 'boolean', default: true },
+    'pod-network': { type: 'boolean', default: true },
+    'allow-insecure-registries': { type: 'string' },
     controllers: { type: 'boolean', default: true },
     help: { type: 'boolean', short: 'h' },
   }, false);
@@ -48,7 +55,13 @@ export async function serverCommand(args: string[]): Promise<number> {
     dataDir,
     host,
     port,
-    ...(values['node-agent'] === false ? { node: false } : values['node-name'] === undefined ? {} : { node: { nodeName: values['node-name'] } }),
+    ...(values['node-agent'] === false ? { node: false } : {
+      node: {
+        ...(values['node-name'] === undefined ? {} : { nodeName: values['node-name'] }),
+        podNetwork: values['pod-network'],
+        ...(values['allow-insecure-registries'] === undefined ? {} : { allowedInsecureRegistries: hostsFlag(values['allow-insecure-registries']) }),
+      },
+    }),
     controllers: values.controllers,
     ...(values.verbose === true ? { log: (line: string) => process.stderr.write(`${line}\n`) } : {}),
   }).catch((error: unknown) => {
