@@ -1,7 +1,8 @@
 // `ferry node` as its own process joining a control plane (issue 4: the node agent alone; issue 5
 // section 6: `ferry node --pool elastic`): the Node registers with the pool label and taint, a pod
-// with burst-to-cci enforce runs there for real, a pod without the label stays on the regular
-// node, and SIGTERM stops the agent cleanly.
+// with burst-to-cci enforce runs there for real and pulls through the pod's image-replacement rule,
+// a pod without the label stays on the regular node, which ignores the rule (section 3: "a node
+// pool can apply the rules only on that pool"), and SIGTERM stops the agent cleanly.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -26,8 +27,11 @@ const dataDir = makeTempDir('ferry-node-');
 
 before(async () => {
   registry = await startRegistry();
-  await publishImage(registry, 'ferry/burst:v1', busyboxImage(['sh', '-c', 'echo bursting; trap "exit 0" TERM; sleep 3600 & wait']));
-  cp = await startTestControlPlane({ node: { nodeName: NODE, leaseRenewMs: 1000 }, controllers: true });
+  const sleeper = busyboxImage(['sh', '-c', 'echo bursting; trap "exit 0" TERM; sleep 3600 & wait']);
+  await publishImage(registry, 'ferry/burst:v1', sleeper);
+  await publishImage(registry, 'mirror/burst:v1', sleeper);
+  // Regular nodes ignore image-replacement rules; the elastic pool pulls from the mirror (seed 002).
+  cp = await startTestControlPlane({ node: { nodeName: NODE, leaseRenewMs: 1000, imageReplacement: false }, controllers: true });
   client = clientFromKubeconfig(cp.kubeconfig);
   agent = spawn(process.execPath, [join(import.meta.dirname, '..', 'bin', 'ferry.js'), 'node', '--kubeconfig', cp.kubeconfig, '--data-dir', dataDir, '--node-name', 'elastic-a', '--pool', 'elastic'], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -49,7 +53,10 @@ after(async () => {
 function pod(name: string, labels: Record<string, string>) {
   return {
     apiVersion: 'v1', kind: 'Pod',
-    metadata: { name, namespace: 'default', labels, annotations: { [PLAIN_HTTP]: registry.host } },
+    metadata: {
+      name, namespace: 'default', labels,
+      annotations: { [PLAIN_HTTP]: registry.host, 'coordinator.cci.io/image-replacement': JSON.stringify([{ repositoryPrefix: `${registry.host}/ferry`, replaceWith: `${registry.host}/mirror` }]) },
+    },
     spec: { terminationGracePeriodSeconds: 5, containers: [{ name: 'main', image: `${registry.host}/ferry/burst:v1` }] },
   };
 }
@@ -72,6 +79,9 @@ test('a pod with burst-to-cci: enforce runs on the elastic node; one without sta
   };
   assert.equal(await waitFor('bursty Running', () => running('bursty'), 90_000), 'elastic-a');
   assert.equal(await waitFor('homebody Running', () => running('homebody'), 90_000), NODE);
+  const imageIdOf = async (name: string) => ((await pods.get(name))['status'] as { containerStatuses?: { imageID?: string }[] }).containerStatuses?.[0]?.imageID ?? '';
+  assert.match(await imageIdOf('bursty'), new RegExp(`^${registry.host}/mirror/burst@sha256:`), 'the elastic node pulled through the rule');
+  assert.match(await imageIdOf('homebody'), new RegExp(`^${registry.host}/ferry/burst@sha256:`), 'the regular node (--no-image-replacement) pulled the original');
   for (const name of ['bursty', 'homebody']) await pods.delete(name);
   await waitFor('pods gone', async () => ((await pods.list()).items.length === 0 ? true : undefined), 60_000);
 });

@@ -1,7 +1,8 @@
 // Issue 5 section 1, no cache poisoning across pods: an image whose tag was resolved over plain
 // HTTP for a pod that asked for it (k8s.aliyun.com/plain-http-registry) is not handed to a pod
 // that did not ask, even with imagePullPolicy IfNotPresent: that pod pulls for itself, securely,
-// and fails as it should against an HTTP-only registry. The real registry, agent and runc.
+// and fails as it should against an HTTP-only registry. And the admin's allow-list of registries
+// pods may name insecure. The real registry, agent and runc.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { clientFromKubeconfig } from '../src/client/index.ts';
@@ -19,7 +20,8 @@ let client: KubeClient;
 before(async () => {
   registry = await startRegistry();
   await publishImage(registry, 'ferry/http-only:v1', busyboxImage(['sh', '-c', 'echo fetched over http; sleep 3600']));
-  cp = await startTestControlPlane({ node: { nodeName: NODE, initialBackoffMs: 1000, maxBackoffMs: 4000, leaseRenewMs: 1000 } });
+  // The admin allows only this registry to be reached insecurely.
+  cp = await startTestControlPlane({ node: { nodeName: NODE, initialBackoffMs: 1000, maxBackoffMs: 4000, leaseRenewMs: 1000, allowedInsecureRegistries: [registry.host] } });
   client = clientFromKubeconfig(cp.kubeconfig);
 });
 
@@ -48,4 +50,14 @@ test('a tag resolved over plain HTTP is not trusted by a pod that did not ask fo
   assert.match(failed?.message ?? '', new RegExp(registry.host.replace(/\./g, '\\.')));
   await deleteAndWait(client, 'default', 'did-not-ask');
   await deleteAndWait(client, 'default', 'asked');
+});
+
+test('a registry the node\'s policy does not allow is refused with an event, and the allowed one still works', async () => {
+  const image = `${registry.host}/ferry/http-only:v1`;
+  await createPod(client, 'mixed', { image, annotations: { [PLAIN_HTTP]: `refused.example:5000,${registry.host}` } });
+  await waitForPod(client, 'default', 'mixed', 'Running', (p) => (statusOf(p).phase === 'Running' ? true : undefined), 60_000);
+  const refused = (await eventsFor(client, 'default', 'mixed')).find((e) => e.reason === 'InsecureRegistryRefused');
+  assert.match(refused?.message ?? '', /k8s\.aliyun\.com\/plain-http-registry names refused\.example:5000, which this node's policy does not allow to be reached insecurely/);
+  assert.equal(refused?.type, 'Warning');
+  await deleteAndWait(client, 'default', 'mixed');
 });

@@ -14,7 +14,7 @@ import { parse, UsageError } from './usage.ts';
 
 export const NODE_HELP = `Usage: ferry node [--kubeconfig FILE] [--data-dir DIR] [--node-name NAME] [--certs-dir DIR]
                   [--pool NAME] [--label KEY=VALUE ...] [--taint KEY[=VALUE]:EFFECT ...]
-                  [--no-pod-network] [--allow-insecure-registries HOSTS]
+                  [--no-pod-network] [--no-image-replacement] [--allow-insecure-registries HOSTS]
 
 Runs a node agent that joins the cluster of the kubeconfig: registers a Node (capacity of this
 machine, heartbeats on a Lease) and runs the pods the scheduler binds to it with runc.
@@ -27,6 +27,8 @@ machine, heartbeats on a Lease) and runs the pods the scheduler binds to it with
   --label KEY=VALUE     another Node label (repeatable)
   --taint KEY[=VALUE]:EFFECT   a Node taint, EFFECT NoSchedule, PreferNoSchedule or NoExecute (repeatable)
   --no-pod-network      run pods in the host's network (default: a network namespace and IP per pod)
+  --no-image-replacement   ignore pods' coordinator.cci.io/image-replacement rules on this node (for
+                        pools that should pull the original images while the elastic pool uses a mirror)
   --allow-insecure-registries HOSTS   only these registries may be named plain-HTTP or insecure by pods
 `;
 
@@ -70,6 +72,7 @@ export async function nodeCommand(args: string[]): Promise<number> {
     label: { type: 'string', multiple: true, default: [] },
     taint: { type: 'string', multiple: true, default: [] },
     'pod-network': { type: 'boolean', default: true },
+    'image-replacement': { type: 'boolean', default: true },
     'allow-insecure-registries': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   }, false);
@@ -91,6 +94,7 @@ export async function nodeCommand(args: string[]): Promise<number> {
     labels: identity.labels,
     taints: identity.taints,
     podNetwork: values['pod-network'],
+    imageReplacement: values['image-replacement'],
     ...(values['allow-insecure-registries'] === undefined ? {} : { allowedInsecureRegistries: hostsFlag(values['allow-insecure-registries']) }),
     onError: (e: unknown) => process.stderr.write(`ferry node: ${(e as Error).message}\n`),
   });

@@ -9,7 +9,7 @@ import { hostsFlag } from './host-flags.ts';
 import { parse, UsageError } from './usage.ts';
 
 export const SERVER_HELP = `Usage: ferry server [--data-dir DIR] [--listen HOST:PORT] [--node-name NAME] [--no-node-agent] [--no-controllers]
-                    [--no-pod-network] [--allow-insecure-registries HOSTS] [--verbose]
+                    [--no-pod-network] [--no-image-replacement] [--allow-insecure-registries HOSTS] [--verbose]
 
 Runs the Kubernetes-compatible API server with its embedded store. On first start it creates a
 CA, a serving certificate and an admin token, and writes DIR/admin.kubeconfig.
@@ -18,6 +18,7 @@ CA, a serving certificate and an admin token, and writes DIR/admin.kubeconfig.
   --no-node-agent      serve the API without running pods on this machine
   --no-controllers     do not run the controllers and the scheduler (another server runs them)
   --no-pod-network     run pods in the host's network (default: a network namespace and IP per pod)
+  --no-image-replacement  the embedded node ignores pods' image-replacement rules (see ferry node --help)
   --allow-insecure-registries HOSTS
                        only these registries (host list) may be named plain-HTTP or insecure by pods
   --verbose            log one line per request (method, path, status, time; never bodies)
@@ -40,6 +41,7 @@ export async function serverCommand(args: string[]): Promise<number> {
     'node-name': { type: 'string' },
     'node-agent': { type: 'boolean', default: true },
     'pod-network': { type: 'boolean', default: true },
+    'image-replacement': { type: 'boolean', default: true },
     'allow-insecure-registries': { type: 'string' },
     controllers: { type: 'boolean', default: true },
     help: { type: 'boolean', short: 'h' },
@@ -59,6 +61,7 @@ export async function serverCommand(args: string[]): Promise<number> {
       node: {
         ...(values['node-name'] === undefined ? {} : { nodeName: values['node-name'] }),
         podNetwork: values['pod-network'],
+        imageReplacement: values['image-replacement'],
         ...(values['allow-insecure-registries'] === undefined ? {} : { allowedInsecureRegistries: hostsFlag(values['allow-insecure-registries']) }),
       },
     }),

@@ -46,6 +46,8 @@ export interface ContainerSyncDeps {
   onError: (error: unknown) => void;
   /** Registries pods may name plain-HTTP or insecure (the admin's policy); undefined: any. */
   allowedInsecure?: readonly string[] | undefined;
+  /** Apply coordinator.cci.io/image-replacement rules (default true). */
+  imageReplacement?: boolean | undefined;
 }
 
 /** State shared by the containers of one pod sync: the pod's keyring is read once. */
@@ -119,7 +121,8 @@ export class ContainerSync {
     let image;
     let pulled = c;
     try {
-      const replaced = replaceImage(pod, c);
+      // A node may be set to ignore the rules (issue 5 section 3: only the elastic pool pulls from the mirror).
+      const replaced = this.#d.imageReplacement === false ? { container: c, note: undefined } : replaceImage(pod, c);
       pulled = replaced.container;
       if (replaced.note !== undefined && t.restartCount === 0 && t.current === undefined) event('Normal', Reason.ImageReplaced, replaced.note);
       image = await this.#d.images.ensure({

@@ -63,6 +63,11 @@ export interface NodeAgentOptions {
   podNetwork?: boolean | Omit<PodNetworkOptions, 'stateDir'> | undefined;
   /** Registries pods may name plain-HTTP or insecure (host list syntax); undefined: any. */
   allowedInsecureRegistries?: string[] | undefined;
+  /**
+   * Apply pods' coordinator.cci.io/image-replacement rules (default true). Regular nodes set to
+   * false pull the original images while the elastic pool pulls from the mirror (seed 002).
+   */
+  imageReplacement?: boolean | undefined;
   imageGc?: NodeServicesOptions['imageGc'];
   /** Failures the agent cannot put in an event or a status. It never logs. */
   onError?: ((error: unknown) => void) | undefined;
@@ -150,7 +155,7 @@ export class NodeAgent {
     const containers = new ContainerSync({
       client: o.client, recorder, runtime: this.#runtime, starter: new ContainerStarter(this.#runtime, this.paths, store), images,
       crashBackoff, certsDir: o.certsDir, node: nodeAllocatable, now, requeue, onError: this.#onError,
-      allowedInsecure: o.allowedInsecureRegistries,
+      allowedInsecure: o.allowedInsecureRegistries, imageReplacement: o.imageReplacement,
     });
     this.#prober = new Prober({ runtime: this.#runtime, recorder, podIP: HOST_IP, onChange: (uid) => requeue(uid, 0) });
     this.#worker = new PodWorker({
