@@ -14,6 +14,26 @@ export const EIP_BANDWIDTH_SIZE_ANNOTATION = 'yangtse.io/eip-bandwidth-size';
 export const EIP_NETWORK_TYPE_ANNOTATION = 'yangtse.io/eip-network-type';
 export const EIP_CHARGE_MODE_ANNOTATION = 'yangtse.io/eip-charge-mode';
 export const EIP_BANDWIDTH_NAME_ANNOTATION = 'yangtse.io/eip-bandwidth-name';
+/** Written by Ferry's EIP controller: the address allocated to the pod. */
+export const ALLOCATED_EIP_ANNOTATION = 'yangtse.io/allocated-ipv4-eip';
+
+export interface EipSettings {
+  bandwidthMbit: number;
+  networkType: string;
+  chargeMode: string;
+  bandwidthName: string;
+}
+
+/** The seed's table with its defaults applied: size 5, type 5_bgp, charge mode bandwidth, name = the pod's. */
+export function eipSettingsOf(annotations: Record<string, string> | undefined, podName: string): EipSettings {
+  const a = annotations ?? {};
+  return {
+    bandwidthMbit: Number(a[EIP_BANDWIDTH_SIZE_ANNOTATION] ?? '5'),
+    networkType: a[EIP_NETWORK_TYPE_ANNOTATION] ?? '5_bgp',
+    chargeMode: a[EIP_CHARGE_MODE_ANNOTATION] ?? 'bandwidth',
+    bandwidthName: a[EIP_BANDWIDTH_NAME_ANNOTATION] ?? podName,
+  };
+}
 
 export const EIP_CHARGE_MODES = ['bandwidth', 'traffic'] as const;
 export type EipChargeMode = (typeof EIP_CHARGE_MODES)[number];

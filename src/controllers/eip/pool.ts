@@ -5,7 +5,7 @@
 
 export const EIP_POOL_NAMESPACE = 'kube-system';
 export const EIP_POOL_CONFIGMAP = 'ferry-eip-pool';
-export const ALLOCATED_EIP_ANNOTATION = 'yangtse.io/allocated-ipv4-eip';
+export { ALLOCATED_EIP_ANNOTATION } from '../../api/validation/eip-annotations.ts';
 /** A pool larger than this is refused: a typo such as /8 must not make a 16-million-entry list. */
 export const MAX_POOL_SIZE = 65_536;
 

@@ -8,9 +8,7 @@
 import { EventRecorder, isNotFound, keyOf, refFor, splitKey } from '../../client/index.ts';
 import type { Informer, ResourceClient } from '../../client/index.ts';
 import { configMapKind, podKind } from '../../api/kinds/index.ts';
-import {
-  EIP_BANDWIDTH_NAME_ANNOTATION, EIP_BANDWIDTH_SIZE_ANNOTATION, EIP_CHARGE_MODE_ANNOTATION, EIP_NETWORK_TYPE_ANNOTATION, POD_WITH_EIP_ANNOTATION,
-} from '../../api/validation/eip-annotations.ts';
+import { eipSettingsOf, POD_WITH_EIP_ANNOTATION } from '../../api/validation/eip-annotations.ts';
 import type { KubeObject, Pod } from '../common/types.ts';
 import { ALLOCATED_EIP_ANNOTATION, EIP_POOL_CONFIGMAP, EIP_POOL_NAMESPACE, parsePool, pickAddress } from '../eip/pool.ts';
 import { Controller } from './controller.ts';
@@ -23,17 +21,6 @@ export function wantsEip(pod: Pod): boolean {
 
 export function allocatedEip(pod: Pod): string | undefined {
   return pod.metadata.annotations?.[ALLOCATED_EIP_ANNOTATION];
-}
-
-/** The seed's table with its defaults: size 5, type 5_bgp, charge mode bandwidth, name = the pod's. */
-export function eipSettings(pod: Pod): { bandwidthMbit: number; networkType: string; chargeMode: string; bandwidthName: string } {
-  const a = pod.metadata.annotations ?? {};
-  return {
-    bandwidthMbit: Number(a[EIP_BANDWIDTH_SIZE_ANNOTATION] ?? '5'),
-    networkType: a[EIP_NETWORK_TYPE_ANNOTATION] ?? '5_bgp',
-    chargeMode: a[EIP_CHARGE_MODE_ANNOTATION] ?? 'bandwidth',
-    bandwidthName: a[EIP_BANDWIDTH_NAME_ANNOTATION] ?? pod.metadata.name ?? '',
-  };
 }
 
 export class EipController {
@@ -114,7 +101,7 @@ export class EipController {
       if (isNotFound(error)) return;
       throw error;
     }
-    const s = eipSettings(pod);
+    const s = eipSettingsOf(pod.metadata.annotations, pod.metadata.name ?? '');
     await this.#recorder.event(pod, 'Normal', 'EIPAllocated', `Allocated EIP ${address} (bandwidth ${s.bandwidthName}: ${s.bandwidthMbit} Mbit/s, ${s.networkType}, charged by ${s.chargeMode})`);
   }
 }

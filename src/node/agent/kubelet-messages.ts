@@ -18,6 +18,9 @@ export const Reason = {
   Unhealthy: 'Unhealthy',
   ProbeWarning: 'ProbeWarning',
   FailedCreatePodSandBox: 'FailedCreatePodSandBox',
+  /** Ferry's own: the pod's EIP is routed to it (issue 5 section 5). */
+  EIPAttached: 'EIPAttached',
+  EIPNotAttached: 'EIPNotAttached',
   /** Ferry's own: a registry named insecure by the pod that the node's policy does not allow. */
   InsecureRegistryRefused: 'InsecureRegistryRefused',
   /** Ferry's own: which image-replacement rule changed the image (seed 002). */

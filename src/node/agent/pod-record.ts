@@ -39,6 +39,8 @@ export interface PodRecord {
   lastStatus?: string | undefined;
   /** The pod's own network (namespace, IP); absent for hostNetwork pods or without pod networking. */
   sandbox?: PodSandbox | undefined;
+  /** EIPNotAttached was said once. */
+  eipWarned?: boolean | undefined;
 }
 
 /** status.podIP: the sandbox's, else the node's (host network). */

@@ -13,6 +13,7 @@ import type { EventRecorder, KubeClient } from '../../client/index.ts';
 import { removeCgroup } from '../runtime/index.ts';
 import type { ContainerRuntime } from '../runtime/index.ts';
 import type { PodNetwork } from '../network/index.ts';
+import { ALLOCATED_EIP_ANNOTATION, eipSettingsOf } from '../../api/validation/eip-annotations.ts';
 import type { Backoff } from './backoff.ts';
 import { podCgroup } from './container-starter.ts';
 import type { ContainerSync } from './container-sync.ts';
@@ -91,9 +92,24 @@ export class PodWorker {
    */
   async #ensureSandbox(pod: Pod, rec: PodRecord): Promise<boolean> {
     const network = this.#d.network;
-    if (rec.sandbox !== undefined || network === undefined || pod.spec.hostNetwork === true) return true;
+    if (rec.sandbox !== undefined) return true;
+    if (network === undefined || pod.spec.hostNetwork === true) {
+      if (pod.metadata.annotations?.[ALLOCATED_EIP_ANNOTATION] !== undefined && rec.eipWarned !== true) {
+        rec.eipWarned = true;
+        void this.#d.recorder.event(pod, 'Warning', Reason.EIPNotAttached, 'the pod runs in the host network (hostNetwork, or pod networking is off on this node), so its EIP cannot be routed to it');
+      }
+      return true;
+    }
     try {
-      rec.sandbox = await network.setUp({ uid: rec.uid, name: rec.name, namespace: rec.namespace, hostname: pod.spec.hostname ?? rec.name });
+      let sandbox = await network.setUp({ uid: rec.uid, name: rec.name, namespace: rec.namespace, hostname: pod.spec.hostname ?? rec.name });
+      const eip = pod.metadata.annotations?.[ALLOCATED_EIP_ANNOTATION];
+      if (eip !== undefined && eip !== '') {
+        const { bandwidthMbit } = eipSettingsOf(pod.metadata.annotations, rec.name);
+        sandbox = await network.attachEip(sandbox, { eip, bandwidthMbit });
+        void this.#d.recorder.event(pod, 'Normal', Reason.EIPAttached, `EIP ${eip} routes to pod IP ${sandbox.ip}; traffic limited to ${bandwidthMbit} Mbit/s each way`);
+      }
+      // Only a complete sandbox counts: a failed EIP is attached again at the next sync.
+      rec.sandbox = sandbox;
       return true;
     } catch (err) {
       void this.#d.recorder.event(pod, 'Warning', Reason.FailedCreatePodSandBox, `Failed to create pod sandbox: ${(err as Error).message}`);

@@ -12,6 +12,8 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import { cniAdd, cniDel, CNI_INSTALL_HINT, findCniBinDir } from './cni.ts';
 import type { CniNetworkList } from './cni.ts';
+import { attachEip, detachEip } from './eip.ts';
+import type { EipAttachment } from './eip.ts';
 import { NetworkError, NetworkErrorCode } from './errors.ts';
 
 export const DEFAULT_POD_SUBNET = '10.86.0.0/16';
@@ -50,6 +52,10 @@ export interface PodSandbox {
   gateway?: string | undefined;
   hostsFile: string;
   resolvConf: string;
+  /** The host side of the pod's veth pair (tc shapes the pod's ingress there). */
+  hostVeth?: string | undefined;
+  /** The EIP routed to the pod, once attached. */
+  eip?: EipAttachment | undefined;
 }
 
 export type NetworkAvailability = { available: true } | { available: false; message: string };
@@ -154,10 +160,9 @@ export class PodNetwork {
       const resolvConf = join(dir, 'resolv.conf');
       await writeFile(hostsFile, hostsContent(podIp, pod.hostname), { mode: 0o644 });
       await writeFile(resolvConf, resolvContent(), { mode: 0o644 });
-      const sandbox: PodSandbox = { podUid: pod.uid, netns, ip: podIp, gateway: first.gateway, hostsFile, resolvConf };
-      const tmp = `${this.#record(pod.uid)}.tmp`;
-      await writeFile(tmp, `${JSON.stringify(sandbox)}\n`, { mode: 0o600 });
-      await rename(tmp, this.#record(pod.uid));
+      const hostVeth = result.interfaces?.find((i) => (i.sandbox ?? '') === '' && i.name !== this.#o.bridge)?.name;
+      const sandbox: PodSandbox = { podUid: pod.uid, netns, ip: podIp, gateway: first.gateway, hostsFile, resolvConf, hostVeth };
+      await this.#save(sandbox);
       return sandbox;
     } catch (err) {
       await this.tearDown(pod.uid).catch(() => {});
@@ -165,8 +170,30 @@ export class PodNetwork {
     }
   }
 
+  async #save(sandbox: PodSandbox): Promise<void> {
+    const tmp = `${this.#record(sandbox.podUid)}.tmp`;
+    await writeFile(tmp, `${JSON.stringify(sandbox)}\n`, { mode: 0o600 });
+    await rename(tmp, this.#record(sandbox.podUid));
+  }
+
+  #tools(): { ip: string; iptables: string; tc: string } {
+    return { ip: this.#ip as string, iptables: tool('iptables') ?? 'iptables', tc: tool('tc') ?? 'tc' };
+  }
+
+  /** Routes an EIP to the pod and limits its bandwidth (eip.ts); returns the updated sandbox. */
+  async attachEip(sandbox: PodSandbox, attachment: EipAttachment): Promise<PodSandbox> {
+    if (sandbox.eip?.eip === attachment.eip && sandbox.eip.bandwidthMbit === attachment.bandwidthMbit) return sandbox;
+    const pod = { uid: sandbox.podUid, ip: sandbox.ip, netnsName: this.#nsName(sandbox.podUid), hostVeth: sandbox.hostVeth };
+    await attachEip(this.#tools(), pod, this.#o.subnet, attachment);
+    const next = { ...sandbox, eip: attachment };
+    await this.#save(next);
+    return next;
+  }
+
   /** Releases the IP, removes the interface, namespace and files. A missing sandbox is not an error. */
   async tearDown(uid: string): Promise<void> {
+    const record = await this.sandbox(uid);
+    if (this.#ip !== undefined) await detachEip(this.#tools(), uid, record?.eip?.eip).catch(() => {});
     const name = this.#nsName(uid);
     const netns = `/run/netns/${name}`;
     if (this.#o.binDir !== undefined) {
