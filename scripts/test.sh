@@ -4,4 +4,5 @@
 # 2-core machines this runs on; the registries are light.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/build-console.sh
 exec node --test --test-concurrency=2 --test-timeout=300000 'src/**/*.test.ts' 'test/**/*.test.ts' "$@"

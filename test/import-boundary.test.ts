@@ -20,16 +20,21 @@ const ALLOWED: Record<string, string[]> = {
   console: ['api'],
   cli: ['image', 'api', 'storage', 'apiserver', 'client', 'controllers', 'node'],
 };
-// npm packages each part may use (node: built-ins are always allowed).
+// npm packages each part may use (node: built-ins are allowed except in the browser's parts).
 const PACKAGES: Record<string, string[]> = {
   image: ['smol-toml'],
+  console: ['react', 'react-dom', 'yaml', 'vite', '@vitejs/plugin-react'],
 };
+// Parts that also run in a browser (the console bundles `api`), so may not use node: built-ins.
+const BROWSER_PARTS = new Set(['api', 'console']);
+// Build configuration runs in Node, not in the browser bundle.
+const NODE_ONLY = new Set(['src/console/vite.config.ts']);
 
 function* files(dir: string): Generator<string> {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) yield* files(p);
-    else if (p.endsWith('.ts')) yield p;
+    else if (p.endsWith('.ts') || p.endsWith('.tsx')) yield p;
   }
 }
 
@@ -49,7 +54,13 @@ test('each part imports only the parts it may', () => {
     const allowed = ALLOWED[part];
     assert.ok(allowed, `src/${part} is not a part named in ARCHITECTURE.md; add it to this test's table`);
     for (const spec of importsOf(file)) {
-      if (spec.startsWith('node:')) continue;
+      if (spec.startsWith('node:')) {
+        const rel = relative(root, file).split(sep).join('/');
+        if (BROWSER_PARTS.has(part) && !file.endsWith('.test.ts') && !NODE_ONLY.has(rel) && !rel.startsWith('src/api/openapi/') && !rel.startsWith('src/api/protobuf/')) {
+          violations.push(`${rel} imports ${spec}, but ${part} runs in the browser too`);
+        }
+        continue;
+      }
       if (spec.startsWith('.')) {
         const target = relative(src, resolve(file, '..', spec)).split(sep)[0] as string;
         if (target !== part && !allowed.includes(target)) violations.push(`${relative(root, file)} imports ${spec} (part ${target})`);
@@ -66,4 +77,7 @@ test('each part imports only the parts it may', () => {
 test('the boundary check sees imports it must police', () => {
   const sample = join(src, 'image', 'registry', 'client.ts');
   assert.ok(importsOf(sample).includes('./authorizer.ts'));
+  const tsx = join(src, 'console', 'app.tsx');
+  assert.ok([...files(join(src, 'console'))].includes(tsx));
+  assert.ok(importsOf(tsx).includes('./api/client.ts'));
 });

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { KindDefinition } from '../api/kind.ts';
 import type { Authenticator } from './auth.ts';
 import { isPublicPath } from './auth.ts';
+import { handleConsole } from './console-assets.ts';
 import { createKindRegistry } from './context.ts';
 import type { LogSource, RequestContext, ServerState, WriteHooks } from './context.ts';
 import { sendError } from './http-io.ts';
@@ -26,6 +27,8 @@ export interface ApiServerOptions {
   hooks?: WriteHooks;
   logs?: LogSource;
   now?: () => Date;
+  /** The built web console's directory, served at /console/ without authentication (its files hold no secrets). */
+  consoleDir?: string;
   /** Called for every request after it ends, for access logs (never with headers or bodies). */
   onRequest?: (entry: { method: string; path: string; status: number; ms: number; user: string | undefined }) => void;
 }
@@ -52,6 +55,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 
   async function handle(req: IncomingMessage, res: ServerResponse, user: string | undefined): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://localhost');
+    if (options.consoleDir !== undefined && (await handleConsole(req, res, url, options.consoleDir))) return;
     if (user === undefined && !isPublicPath(url.pathname)) throw errors.unauthorized();
     if (handleNonResource(req, res, url, { kinds, serverAddress, ready: () => true })) return;
     if (user !== undefined && (await handleSelfReview(req, res, url.pathname, user))) return;

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ALL_KINDS } from '../api/kinds/index.ts';
 import { tokenAuthenticator } from '../apiserver/auth.ts';
 import { ClusterHooks } from '../apiserver/cluster-hooks.ts';
@@ -44,7 +45,12 @@ export interface ControlPlaneOptions {
    * the garbage collector and the namespace controller (API tests that run no workloads).
    */
   controllers?: boolean | 'system';
+  /** The built web console served at /console/ (default: the checkout's dist/console). */
+  consoleDir?: string;
 }
+
+/** Where `npm run build` writes the console, relative to this file in the checkout. */
+export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../dist/console', import.meta.url));
 
 /** Pod logs come from the node agent, which starts after the apiserver listens. */
 class LateLogSource implements LogSource {
@@ -79,6 +85,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     tls: { cert: files.cert, key: files.key },
     hooks,
     now,
+    consoleDir: options.consoleDir ?? DEFAULT_CONSOLE_DIR,
     ...(options.log === undefined
       ? {}
       : { onRequest: (e) => options.log?.(`${e.method} ${e.path} ${e.status} ${e.ms.toFixed(1)}ms${e.user === undefined ? ' (anonymous)' : ''}`) }),

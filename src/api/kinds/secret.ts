@@ -5,6 +5,7 @@ import type { FieldError, KindDefinition } from '../kind.ts';
 import type { KubeObject } from '../object.ts';
 import { forbidden, invalid, keyPath, required, tooLong } from '../validation/field-errors.ts';
 import { isConfigMapKey } from '../validation/formats.ts';
+import { encodeBase64Utf8 } from '../validation/base64.ts';
 import { decodeGoBase64, unmarshalGoMap } from '../validation/go-json.ts';
 import { semanticEqual, validateImmutableField } from '../validation/object-meta.ts';
 import { AGE_COLUMN, NAME_COLUMN, STANDARD_VERBS, ageOf, column, nameOf, validateMeta } from './common.ts';
@@ -29,7 +30,7 @@ export function defaultSecret(secret: KubeObject): void {
   if (stringData !== undefined) {
     const data = ensureObject(secret, 'data');
     for (const [k, v] of Object.entries(stringData)) {
-      if (typeof v === 'string') data[k] = Buffer.from(v, 'utf8').toString('base64');
+      if (typeof v === 'string') data[k] = encodeBase64Utf8(v);
     }
   }
   delete secret.stringData;

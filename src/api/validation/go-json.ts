@@ -1,6 +1,7 @@
 // The errors Go's encoding/json gives when unmarshalling into map[string]interface{}, so a bad
 // docker config in a Secret is reported as the kube-apiserver reports it.
 // https://github.com/golang/go/blob/master/src/encoding/json/scanner.go
+import { decodeBase64 } from './base64.ts';
 
 const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
 
@@ -215,5 +216,5 @@ export function decodeGoBase64(text: string): { ok: true; bytes: Uint8Array } | 
     }
   }
   if (chars.length % 4 !== 0) return bad(text.length);
-  return { ok: true, bytes: new Uint8Array(Buffer.from(chars.map((x) => x.c).join(''), 'base64')) };
+  return { ok: true, bytes: decodeBase64(chars.map((x) => x.c).join('')) };
 }

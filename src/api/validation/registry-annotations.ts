@@ -4,9 +4,9 @@
 // addresses; an address whose registry has a port must carry it (`192.168.XX.XX:5000`), so an
 // item is exactly what stands before an image's first `/`, never a URL or a repository path.
 // Issue 5 section 1 adds wildcard hosts (`*.example.com`), as containerd's hosts matching allows.
-import { isIPv4, isIPv6 } from 'node:net';
 import type { FieldError } from '../kind.ts';
 import { invalid, keyPath } from './field-errors.ts';
+import { isIPv4, isIPv6 } from './ip.ts';
 import { FIELD_IMMUTABLE_ERROR_MSG } from './object-meta.ts';
 
 export const PLAIN_HTTP_REGISTRY_ANNOTATION = 'k8s.aliyun.com/plain-http-registry';
