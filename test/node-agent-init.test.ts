@@ -105,6 +105,9 @@ test('init containers run in order to completion before the app; kubectl shows I
   assert.equal(st.phase, 'Running');
   const started = (await eventsFor(client, 'default', 'ordered')).filter((e) => e.reason === 'Started').map((e) => e.message);
   assert.deepEqual(started, ['Started container first', 'Started container second', 'Started container app']);
+  // kubectl logs -c reaches init containers too.
+  const logs = await cp.kubectl(32, ['logs', 'ordered', '-c', 'second']);
+  assert.equal(logs.stdout, 'second\n', logs.stderr);
 });
 
 test('a failing init container with restartPolicy Never: Init:Error, pod Failed, the app never starts', async (t) => {

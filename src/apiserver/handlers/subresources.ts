@@ -97,15 +97,21 @@ export async function handleLog(ctx: RequestContext): Promise<void> {
   const name = requireName(ctx);
   if (ctx.info.verb !== 'get') throw errors.methodNotAllowed();
   const pod = await ctx.state.objects.mustGet(ctx.kind, namespaceOf(ctx), name);
-  const spec = pod['spec'] as { containers?: { name: string }[] };
+  const spec = pod['spec'] as { containers?: { name: string }[]; initContainers?: { name: string }[] };
   const names = (spec.containers ?? []).map((c) => c.name);
+  const initNames = (spec.initContainers ?? []).map((c) => c.name);
   const query = ctx.url.searchParams;
   const container = query.get('container') ?? (names.length === 1 ? names[0] : undefined);
   if (container === undefined) {
-    throw errors.badRequest(`a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]`);
+    // kube-apiserver's wording, init containers listed apart (pkg/registry/core/pod/strategy.go).
+    const init = initNames.length === 0 ? '' : ` or one of the init containers: [${initNames.join(' ')}]`;
+    throw errors.badRequest(`a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]${init}`);
   }
-  if (!names.includes(container)) throw errors.badRequest(`container ${container} is not valid for pod ${name}`);
-  const statuses = ((pod['status'] as { containerStatuses?: { name: string; state?: Record<string, { reason?: string }> }[] } | undefined)?.containerStatuses ?? []);
+  const isInit = initNames.includes(container);
+  if (!names.includes(container) && !isInit) throw errors.badRequest(`container ${container} is not valid for pod ${name}`);
+  type Statuses = { name: string; state?: Record<string, { reason?: string }> }[];
+  const status = pod['status'] as { containerStatuses?: Statuses; initContainerStatuses?: Statuses } | undefined;
+  const statuses = (isInit ? status?.initContainerStatuses : status?.containerStatuses) ?? [];
   const state = statuses.find((s) => s.name === container)?.state;
   if (ctx.state.logs === undefined || state === undefined || state['waiting'] !== undefined) {
     const reason = state?.['waiting']?.reason ?? 'ContainerCreating';
