@@ -2,9 +2,9 @@
 // plugin binary with CNI_* variables and the network configuration on stdin, chained by passing
 // each plugin's result as the next one's prevResult, and deleted in reverse order.
 // https://github.com/containernetworking/cni/blob/spec-v1.0.0/SPEC.md
-import { execFile } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
+import { execFile } from '../spawn/spawner.ts';
 import { NetworkError, NetworkErrorCode } from './errors.ts';
 
 export const CNI_BIN_DIRS = ['/usr/lib/cni', '/opt/cni/bin'];
@@ -49,13 +49,14 @@ export function findCniBinDir(plugins: string[], dirs: string[] = CNI_BIN_DIRS):
 function invoke(binDir: string, command: 'ADD' | 'DEL' | 'CHECK', plugin: CniPluginConfig, list: CniNetworkList, rt: CniRuntime, prevResult?: CniResult): Promise<CniResult> {
   const config = { ...plugin, cniVersion: list.cniVersion, name: list.name, ...(prevResult === undefined ? {} : { prevResult }) };
   return new Promise((resolve, reject) => {
-    const child = execFile(join(binDir, plugin.type), [], {
+    execFile(join(binDir, plugin.type), [], {
       env: {
         CNI_COMMAND: command, CNI_CONTAINERID: rt.containerId, CNI_NETNS: rt.netns, CNI_IFNAME: rt.ifName, CNI_PATH: binDir,
         PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
       },
       timeout: 30_000,
       maxBuffer: 1 << 20,
+      input: JSON.stringify(config),
     }, (err, stdout) => {
       if (err === null) {
         try {
@@ -73,7 +74,6 @@ function invoke(binDir: string, command: 'ADD' | 'DEL' | 'CHECK', plugin: CniPlu
       } catch { /* not JSON */ }
       reject(new NetworkError(NetworkErrorCode.CniFailed, `CNI plugin ${plugin.type} ${command} failed: ${why}`));
     });
-    child.stdin?.end(JSON.stringify(config));
   });
 }
 

@@ -4,7 +4,7 @@
 // both directions are limited to the EIP's bandwidth with a token bucket (tc tbf) on the pod's
 // interface and on its host-side peer. Rules carry a comment naming the pod, so they are found
 // and removed with the sandbox.
-import { execFile } from 'node:child_process';
+import { execFile } from '../spawn/spawner.ts';
 import { NetworkError, NetworkErrorCode } from './errors.ts';
 
 /** Where EIPs live on the node (a dummy interface needs a kernel module hosts may lack). */
@@ -52,15 +52,21 @@ export async function attachEip(
   attachment: EipAttachment,
 ): Promise<void> {
   await detachEip(tools, pod.uid, attachment.eip);
-  await run(tools.ip, ['addr', 'add', `${attachment.eip}/32`, 'dev', EIP_INTERFACE]).catch((e: Error) => {
-    if (!/File exists/.test(e.message)) throw e;
-  });
-  for (const r of rules(pod.uid, pod.ip, attachment.eip, subnet)) {
-    await run(tools.iptables, ['-w', '-t', r.table, r.insert ? '-I' : '-A', r.chain, ...(r.insert ? ['1'] : []), ...r.args]);
+  try {
+    await run(tools.ip, ['addr', 'add', `${attachment.eip}/32`, 'dev', EIP_INTERFACE]).catch((e: Error) => {
+      if (!/File exists/.test(e.message)) throw e;
+    });
+    for (const r of rules(pod.uid, pod.ip, attachment.eip, subnet)) {
+      await run(tools.iptables, ['-w', '-t', r.table, r.insert ? '-I' : '-A', r.chain, ...(r.insert ? ['1'] : []), ...r.args]);
+    }
+    // Egress of the pod: its own eth0; ingress: the host side of its veth pair.
+    await run(tools.ip, ['netns', 'exec', pod.netnsName, tools.tc, 'qdisc', 'replace', 'dev', 'eth0', 'root', ...tbf(attachment.bandwidthMbit)]);
+    if (pod.hostVeth !== undefined) await run(tools.tc, ['qdisc', 'replace', 'dev', pod.hostVeth, 'root', ...tbf(attachment.bandwidthMbit)]);
+  } catch (err) {
+    // Half an EIP is worse than none: the next attempt starts clean.
+    await detachEip(tools, pod.uid, attachment.eip);
+    throw err;
   }
-  // Egress of the pod: its own eth0; ingress: the host side of its veth pair.
-  await run(tools.ip, ['netns', 'exec', pod.netnsName, tools.tc, 'qdisc', 'replace', 'dev', 'eth0', 'root', ...tbf(attachment.bandwidthMbit)]);
-  if (pod.hostVeth !== undefined) await run(tools.tc, ['qdisc', 'replace', 'dev', pod.hostVeth, 'root', ...tbf(attachment.bandwidthMbit)]);
 }
 
 /** Removes the pod's rules and its address; anything already gone is not an error. */

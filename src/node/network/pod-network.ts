@@ -6,10 +6,10 @@
 // allocations are host-wide (host-local's directory), as every agent on the host shares the bridge.
 // https://github.com/containerd/containerd/blob/v1.7.24/pkg/cri/server/sandbox_run.go
 // https://github.com/kubernetes/kubernetes/blob/v1.32.4/pkg/kubelet/kubelet_pods.go (hosts file)
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { execFile } from '../spawn/spawner.ts';
 import { cniAdd, cniDel, CNI_INSTALL_HINT, findCniBinDir } from './cni.ts';
 import type { CniNetworkList } from './cni.ts';
 import { attachEip, detachEip } from './eip.ts';
@@ -146,7 +146,8 @@ export class PodNetwork {
     const name = this.#nsName(pod.uid);
     const netns = `/run/netns/${name}`;
     const rt = { containerId: pod.uid, netns, ifName: 'eth0' };
-    await this.tearDown(pod.uid); // what a crash mid-setup left
+    // What a crash mid-setup left; a new pod has nothing to tear down (and DEL costs a plugin run).
+    if (existing !== undefined || existsSync(netns)) await this.tearDown(pod.uid);
     await run(ip, ['netns', 'add', name]);
     try {
       await run(ip, ['-n', name, 'link', 'set', 'lo', 'up']);
@@ -193,7 +194,7 @@ export class PodNetwork {
   /** Releases the IP, removes the interface, namespace and files. A missing sandbox is not an error. */
   async tearDown(uid: string): Promise<void> {
     const record = await this.sandbox(uid);
-    if (this.#ip !== undefined) await detachEip(this.#tools(), uid, record?.eip?.eip).catch(() => {});
+    if (this.#ip !== undefined && record?.eip !== undefined) await detachEip(this.#tools(), uid, record.eip.eip).catch(() => {});
     const name = this.#nsName(uid);
     const netns = `/run/netns/${name}`;
     if (this.#o.binDir !== undefined) {

@@ -2,9 +2,9 @@
 // umount do the work; /proc/self/mountinfo says what is mounted
 // (https://www.kernel.org/doc/html/latest/filesystems/proc.html, section 3.5).
 
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
+import { execFile } from '../spawn/spawner.ts';
 import { RuntimeError, RuntimeErrorCode } from './errors.ts';
 
 export interface MountInfo {

@@ -2,9 +2,10 @@
 // and `runc --help`), every call with the node's own `--root` state dir so Ferry's containers are
 // apart from any other runc user's.
 
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { execFile } from '../spawn/spawner.ts';
 import { RuntimeError, RuntimeErrorCode } from './errors.ts';
 import { RUNC_INSTALL_HINT } from './detect-runc.ts';
 
