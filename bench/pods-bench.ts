@@ -8,7 +8,7 @@
 // same registry (`podman run -d`, N at once, on a throwaway storage root) in the same run.
 //
 // Env: N (pods, default 100), MODE=deployment (one Deployment of N replicas instead of bare pods),
-// PEER=0 (skip podman), TIMEOUT (seconds per phase, default 180), PROFILE=DIR (the server's CPU
+// PEER=0 (skip podman), PEER_NETWORK (podman's --network, default bridge), TIMEOUT (seconds per phase, default 180), PROFILE=DIR (the server's CPU
 // profile, --cpu-prof, written to DIR when it stops).
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -25,6 +25,8 @@ import type { ApiAnswer, FerryServer } from './ferry-server.ts';
 const N = Number(process.env['N'] ?? 100);
 const MODE = process.env['MODE'] === 'deployment' ? 'deployment' : 'pods';
 const PEER = process.env['PEER'] !== '0';
+// Ferry's pods each get a network namespace on a bridge; podman's default bridge network is the like.
+const PEER_NETWORK = process.env['PEER_NETWORK'] ?? 'bridge';
 const TIMEOUT_MS = Number(process.env['TIMEOUT'] ?? 180) * 1000;
 const NS = 'default';
 const REPO = 'bench/sleeper:v1';
@@ -212,7 +214,7 @@ async function runPodman(image: string): Promise<PeerResult> {
   const pull = await podman(['pull', '--quiet', '--tls-verify=false', image]);
   if (pull.code !== 0) throw new Error(`podman pull: ${pull.stderr}`);
   // Warm like Ferry: one container first, then removed.
-  const warm = await podman(['run', '-d', '--network', 'none', ...podmanUlimits(), '--name', 'pb-warm', image, ...COMMAND]);
+  const warm = await podman(['run', '-d', '--network', PEER_NETWORK, ...podmanUlimits(), '--name', 'pb-warm', image, ...COMMAND]);
   if (warm.code !== 0) throw new Error(`podman run: ${warm.stderr}`);
   await podman(['rm', '--force', '--time', '10', 'pb-warm']);
 
@@ -220,7 +222,7 @@ async function runPodman(image: string): Promise<PeerResult> {
   const started = performance.now();
   const results = await Promise.all(Array.from({ length: N }, async (_, i) => {
     const t = performance.now();
-    const r = await podman(['run', '-d', '--network', 'none', ...podmanUlimits(), '--name', `pb-${i}`, image, ...COMMAND]);
+    const r = await podman(['run', '-d', '--network', PEER_NETWORK, ...podmanUlimits(), '--name', `pb-${i}`, image, ...COMMAND]);
     latencies.push(performance.now() - t);
     return r;
   }));
@@ -363,7 +365,7 @@ async function main(): Promise<boolean> {
   line('left: runc state / mounts', `${leftRunc} / ${leftMounts}`, '0 / 0 (issue 4 acceptance 4)');
   line('left: monitors / bundles / records', `${leftMonitors} / ${leftBundles} / ${leftRecords}`, '0 / 0 / 0');
   if (peer) {
-    console.log(`\npodman ${(await exec('podman', ['--version'])).stdout.trim().replace(/^podman version /, '')} (runc, conmon, --network none like Ferry's loopback-only pods), same image and registry, ${N} \`podman run -d\` at once`);
+    console.log(`\npodman ${(await exec('podman', ['--version'])).stdout.trim().replace(/^podman version /, '')} (runc, conmon, --network ${PEER_NETWORK}; Ferry's pods are on a bridge too), same image and registry, ${N} \`podman run -d\` at once`);
     line(`all ${N} running`, `${s(peer.allMs)}, ${(N / (peer.allMs / 1000)).toFixed(1)} containers/s`, '-');
     line('run -d latency p50 / p99', `${s(peer.p50)} / ${s(peer.p99)}`, '-');
     line('conmon processes / running', `${peer.conmons} / ${peer.running}`, `${N} / ${N}`);
