@@ -61,11 +61,11 @@ export class NodeServices {
     this.#gcTimer.unref();
   }
 
-  /** One image garbage collection now (also run every period). */
-  collectImages(): ReturnType<typeof collectImages> {
+  /** One image garbage collection now (also run every period); `policy` overrides the node's. */
+  collectImages(policy: Partial<ImageGcPolicy> = {}): ReturnType<typeof collectImages> {
     return collectImages({
       store: this.#o.store, snapshots: this.#o.snapshots, dataDir: this.#o.dataDir, inUse: this.#o.inUse(), pinned: this.pins.protectedImages(),
-      policy: this.#o.imageGc ?? {}, now: this.#o.now(),
+      policy: { ...this.#o.imageGc, ...policy }, now: this.#o.now(),
     });
   }
 
