@@ -6,7 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { ContentStore, parseReference, SnapshotStore } from '../../image/index.ts';
+import { ContentStore, SnapshotStore } from '../../image/index.ts';
 import { POOL_LABEL } from '../../api/bursting.ts';
 import { PodNetwork } from '../network/index.ts';
 import type { PodNetworkOptions } from '../network/index.ts';
@@ -21,7 +21,7 @@ import { ContainerSync } from './container-sync.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { ImageManager } from './image-manager.ts';
 import { AgentLogSource } from './log-source.ts';
-import { nodeImages } from './node-images.ts';
+import { imagesInUse, nodeImages } from './node-images.ts';
 import { NodeServices } from './node-services.ts';
 import type { NodeServicesOptions } from './node-services.ts';
 import { AgentPaths } from './paths.ts';
@@ -170,7 +170,7 @@ export class NodeAgent {
     await adoptContainers({ runtime: this.#runtime, worker: this.#worker, records: this.#records, pods: (uid) => this.#pod(uid), now, network: this.#network });
     this.#services = new NodeServices({
       client: o.client, nodeName: o.nodeName, dataDir: o.dataDir, certsDir: o.certsDir, store, snapshots: this.#snapshots, semaphore,
-      pool: o.labels?.[POOL_LABEL], inUse: () => this.#imagesInUse(), imageGc: o.imageGc, now, onError: this.#onError,
+      pool: o.labels?.[POOL_LABEL], inUse: () => imagesInUse(this.#records.values()), imageGc: o.imageGc, now, onError: this.#onError,
       onProblem: (message) => this.#onError(new Error(message)),
     });
     await this.#services.start();
@@ -228,23 +228,6 @@ export class NodeAgent {
     if (availability.available) return network;
     this.#onError(new Error(`pod networking: ${availability.message}`));
     return undefined;
-  }
-
-  /** Images of the node's containers, as digests and canonical references. */
-  #imagesInUse(): Set<string> {
-    const out = new Set<string>();
-    for (const rec of this.#records.values()) {
-      for (const t of rec.containers.values()) {
-        const c = t.current;
-        if (c === undefined) continue;
-        const at = c.imageID.lastIndexOf('@');
-        if (at !== -1) out.add(c.imageID.slice(at + 1));
-        try {
-          if (c.image !== undefined && c.image !== '') out.add(parseReference(c.image).toString());
-        } catch { /* the digest covers it */ }
-      }
-    }
-    return out;
   }
 
   /** For the apiserver's pods/log (structurally its LogSource). */

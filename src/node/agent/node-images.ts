@@ -4,6 +4,7 @@
 // https://github.com/kubernetes/kubernetes/blob/v1.32.4/pkg/kubelet/nodestatus/setters.go (Images)
 import { parseReference } from '../../image/index.ts';
 import type { ContentStore } from '../../image/index.ts';
+import type { PodRecord } from './pod-record.ts';
 
 export const MAX_NODE_IMAGES = 50;
 
@@ -33,4 +34,21 @@ export async function nodeImages(store: ContentStore): Promise<NodeImage[]> {
     .map((i) => ({ names: [...i.names], sizeBytes: i.size }))
     .sort((a, b) => b.sizeBytes - a.sizeBytes)
     .slice(0, MAX_NODE_IMAGES);
+}
+
+/** Images of the node's containers, as digests and canonical references (the image GC keeps them). */
+export function imagesInUse(records: Iterable<PodRecord>): Set<string> {
+  const out = new Set<string>();
+  for (const rec of records) {
+    for (const t of rec.containers.values()) {
+      const c = t.current;
+      if (c === undefined) continue;
+      const at = c.imageID.lastIndexOf('@');
+      if (at !== -1) out.add(c.imageID.slice(at + 1));
+      try {
+        if (c.image !== undefined && c.image !== '') out.add(parseReference(c.image).toString());
+      } catch { /* the digest covers it */ }
+    }
+  }
+  return out;
 }

@@ -5,14 +5,15 @@
 // Under systemd the agent's unit needs KillMode=process, as containerd's has, or a restart kills them.
 
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  monitorAlive, processStartTime, readJson, readPidFile, recordPaths, writeJsonAtomic,
+  monitorAlive, readJson, readPidFile, recordPaths, writeJsonAtomic,
 } from './container-record.ts';
 import type { ContainerRecord, ExitRecord, MonitorRecord, RecordPaths } from './container-record.ts';
-import { CONMON_INSTALL_HINT, findConmon, launchConmon, readConmonExit } from './conmon.ts';
+import { CONMON_INSTALL_HINT, findConmon, readConmonExit } from './conmon.ts';
+import { startWithConmon } from './conmon-start.ts';
 import { execInContainer } from './exec.ts';
 import type { ExecResult } from './exec.ts';
 import { launchNodeMonitor } from './node-monitor.ts';
@@ -121,43 +122,12 @@ export class ContainerRuntime {
       await rm(paths.dir, { recursive: true, force: true });
       throw err;
     }
-    if (this.monitor === 'conmon') return this.#startWithConmon(id, req, paths);
+    if (this.monitor === 'conmon') {
+      await startWithConmon({ conmonPath: this.#conmonPath as string, runc: this.runc, id, paths, timeoutMs: this.#startTimeoutMs });
+      return this.containerStatus(id);
+    }
     await launchNodeMonitor(paths, this.stateDir);
     return this.#awaitStart(id);
-  }
-
-  async #startWithConmon(id: string, req: RunContainerRequest, paths: RecordPaths): Promise<ContainerStatus> {
-    const record = await readJson<ContainerRecord>(paths.container) as ContainerRecord;
-    await Promise.all([mkdir(paths.exitDir, { mode: 0o700 }), mkdir(paths.socketDir, { mode: 0o700 })]);
-    let pid: number;
-    try {
-      pid = await launchConmon({
-        conmonPath: this.#conmonPath as string, runcPath: this.runc.path, runcRoot: this.runc.root, id,
-        bundleDir: record.bundleDir, logPath: record.logPath, paths, timeoutMs: this.#startTimeoutMs,
-      });
-    } catch (err) {
-      const message = err instanceof RuntimeError ? err.message : String(err);
-      await writeJsonAtomic(paths.exit, { exitCode: 128, finishedAt: new Date().toISOString(), startError: message } satisfies ExitRecord);
-      throw err;
-    }
-    const monitorPid = await readPidFile(paths.monitorPid);
-    const startTime = monitorPid === undefined ? undefined : processStartTime(monitorPid.pid);
-    if (monitorPid !== undefined && startTime !== undefined) {
-      await writeJsonAtomic(paths.monitor, { pid: monitorPid.pid, startTime } satisfies MonitorRecord);
-    }
-    const startAt = new Date();
-    try {
-      await this.runc.start(id);
-    } catch (err) {
-      const message = `container ${id} did not start: ${(err as Error).message}`;
-      await writeJsonAtomic(paths.exit, { exitCode: 128, finishedAt: new Date().toISOString(), startError: message } satisfies ExitRecord);
-      await this.runc.kill(id, 'SIGKILL').catch(() => {});
-      throw new RuntimeError(RuntimeErrorCode.StartFailed, message, { cause: err });
-    }
-    // The process runs from `runc start` on (the kubelet's startedAt): `started` holds its pid and that time.
-    await writeFile(paths.started, `${pid}\n`, { mode: 0o600 });
-    await utimes(paths.started, startAt, startAt);
-    return this.containerStatus(id);
   }
 
   async #writeBundle(id: string, req: RunContainerRequest): Promise<void> {
