@@ -81,9 +81,12 @@ test('the pinned image survives image garbage collection; the node reports it', 
   assert.ok(services);
   const gc = await services.collectImages();
   assert.deepEqual(gc.removed, [], 'nothing unpinned and unused to take');
-  const node = await client.resource({ group: '', version: 'v1', resource: 'nodes', namespaced: false, kind: 'Node' }).get(NODE);
-  const images = ((node['status'] as { images?: { names: string[] }[] }).images ?? []).flatMap((i) => i.names);
-  assert.ok(images.includes(`${registry.host}/test/nginx:latest`), images.join(', '));
+  // The node's status, written every second here, lists it.
+  await waitFor('status.images', async () => {
+    const node = await client.resource({ group: '', version: 'v1', resource: 'nodes', namespaced: false, kind: 'Node' }).get(NODE);
+    const images = ((node['status'] as { images?: { names: string[] }[] }).images ?? []).flatMap((i) => i.names);
+    return images.includes(`${registry.host}/test/nginx:latest`) ? true : undefined;
+  }, 30_000);
 });
 
 test('a pod pinning the cache with eci-imc-id runs from it', async () => {
