@@ -133,3 +133,21 @@ test('deleting the pod releases the EIP: no rules, no address, the client reache
   assert.equal(sh('iptables', ['-w', '-S']).includes(`ferry-eip-${podUid}`), false);
   assert.equal(sh('ip', ['-4', 'addr', 'show']).includes(`${EIP}/32`), false, 'the address left the node');
 });
+
+test('a pod without an EIP reaches the client too, from the node\'s address (masquerade)', async () => {
+  const pods = client.resource(PODS, 'default');
+  await pods.create({
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: { name: 'no-eip', namespace: 'default', annotations: { [PLAIN_HTTP]: registry.host } },
+    spec: {
+      terminationGracePeriodSeconds: 1,
+      containers: [{ name: 'main', image: `${registry.host}/ferry/eip:v1`, command: ['sh', '-c', `wget -q -O - http://${CLIENT_ADDR}:9000/cgi-bin/addr; sleep 3600`] }],
+    },
+  });
+  const logs = await waitFor('the request', async () => {
+    const text = await cp.kubectl(32, ['logs', 'no-eip']).then((r) => r.stdout);
+    return text.includes('from=') ? text : undefined;
+  }, 60_000);
+  assert.match(logs, new RegExp(`from=${HOST_ADDR.replace(/\./g, '\\.')}\\b`));
+  await pods.delete('no-eip', { gracePeriodSeconds: 0 });
+});

@@ -104,7 +104,9 @@ export class PodNetwork {
       cniVersion: '1.0.0',
       name: 'ferry',
       plugins: [{
-        type: 'bridge', bridge: this.#o.bridge, isGateway: true, ipMasq: true, hairpinMode: true,
+        // Masquerade is one rule for the whole subnet (#ensureMasquerade), not the plugin's chain per
+        // pod: every iptables call rewrites the nat table, so per-pod chains make each pod slower.
+        type: 'bridge', bridge: this.#o.bridge, isGateway: true, ipMasq: false, hairpinMode: true,
         ipam: { type: 'host-local', ranges: [[{ subnet: this.#o.subnet }]], routes: [{ dst: '0.0.0.0/0' }], dataDir: this.#o.ipamDir },
       }],
     };
@@ -146,6 +148,7 @@ export class PodNetwork {
     const name = this.#nsName(pod.uid);
     const netns = `/run/netns/${name}`;
     const rt = { containerId: pod.uid, netns, ifName: 'eth0' };
+    await this.#ensureMasquerade();
     // What a crash mid-setup left; a new pod has nothing to tear down (and DEL costs a plugin run).
     if (existing !== undefined || existsSync(netns)) await this.tearDown(pod.uid);
     await run(ip, ['netns', 'add', name]);
@@ -169,6 +172,22 @@ export class PodNetwork {
       await this.tearDown(pod.uid).catch(() => {});
       throw err;
     }
+  }
+
+  #masquerade: Promise<void> | undefined;
+
+  /** Pods' traffic leaving the pod subnet goes out from the node's address: one rule, made once. */
+  #ensureMasquerade(): Promise<void> {
+    this.#masquerade ??= (async () => {
+      const iptables = this.#tools().iptables;
+      const rule = ['POSTROUTING', '-s', this.#o.subnet, '!', '-d', this.#o.subnet, '-m', 'comment', '--comment', `ferry-masquerade-${this.#o.bridge}`, '-j', 'MASQUERADE'];
+      const present = await run(iptables, ['-w', '-t', 'nat', '-C', ...rule]).then(() => true, () => false);
+      if (!present) await run(iptables, ['-w', '-t', 'nat', '-A', ...rule]);
+    })().catch((err: unknown) => {
+      this.#masquerade = undefined;
+      throw err;
+    });
+    return this.#masquerade;
   }
 
   async #save(sandbox: PodSandbox): Promise<void> {
