@@ -63,6 +63,9 @@ test('restartPolicy Always: a container exiting 1 restarts in CrashLoopBackOff w
   assert.equal(cs.lastState?.terminated?.reason, 'Error');
   // As the kubelet: while it waits, lastState is the instance that just exited, not the one before.
   assert.equal(cs.lastState?.terminated?.containerID, `runc://${uid}_main_${cs.restartCount ?? -1}`);
+  // While it waits, kubectl logs --previous shows the instance that crashed.
+  const previous = await cp.kubectl(32, ['logs', 'crash', '--previous']);
+  assert.equal(previous.stdout, 'crashing\n', previous.stderr);
   const later = await waitForPod(client, 'default', 'crash', 'restartCount to grow', (p) => {
     const c = containerOf(p);
     return (c.restartCount ?? 0) > (cs.restartCount ?? 0) ? c : undefined;
@@ -138,6 +141,7 @@ test('kubectl logs --previous shows the instance before the restart', async (t) 
   await pod(t, 'prev', { command: ['sh', '-c', 'echo "boot $(date +%s)"; sleep 4; exit 1'] });
   const none = await cp.kubectl(32, ['logs', 'prev', '--previous']);
   assert.notEqual(none.code, 0, 'no previous instance yet');
+  assert.match(none.stderr, /previous terminated container "main" in pod "prev" not found/);
   await waitForPod(client, 'default', 'prev', 'running after a restart', (p) => {
     const c = containerOf(p);
     return c.restartCount === 1 && c.state?.running !== undefined ? true : undefined;

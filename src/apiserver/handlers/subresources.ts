@@ -109,11 +109,18 @@ export async function handleLog(ctx: RequestContext): Promise<void> {
   }
   const isInit = initNames.includes(container);
   if (!names.includes(container) && !isInit) throw errors.badRequest(`container ${container} is not valid for pod ${name}`);
-  type Statuses = { name: string; state?: Record<string, { reason?: string }> }[];
+  type Statuses = { name: string; state?: Record<string, { reason?: string }>; lastState?: { terminated?: unknown } }[];
   const status = pod['status'] as { containerStatuses?: Statuses; initContainerStatuses?: Statuses } | undefined;
   const statuses = (isInit ? status?.initContainerStatuses : status?.containerStatuses) ?? [];
-  const state = statuses.find((s) => s.name === container)?.state;
-  if (ctx.state.logs === undefined || state === undefined || state['waiting'] !== undefined) {
+  const containerStatus = statuses.find((s) => s.name === container);
+  // The kubelet's answer when there is no earlier instance (kuberuntime_logs / GetContainerLogs).
+  const previous = queryFlag(query, 'previous');
+  if (previous && containerStatus?.lastState?.terminated === undefined) {
+    throw errors.badRequest(`previous terminated container "${container}" in pod "${name}" not found`);
+  }
+  const state = containerStatus?.state;
+  // A waiting container has no log yet, but its previous instance has (a crash loop's --previous).
+  if (ctx.state.logs === undefined || state === undefined || (state['waiting'] !== undefined && !previous)) {
     const reason = state?.['waiting']?.reason ?? 'ContainerCreating';
     throw errors.badRequest(`container "${container}" in pod "${name}" is waiting to start: ${reason}`);
   }
@@ -122,6 +129,6 @@ export async function handleLog(ctx: RequestContext): Promise<void> {
   await ctx.state.logs.stream(pod, container, {
     follow: queryFlag(query, 'follow'),
     ...(tail === null ? {} : { tailLines: Number(tail) }),
-    previous: queryFlag(query, 'previous'),
+    previous,
   }, ctx.res);
 }
