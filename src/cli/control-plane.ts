@@ -7,6 +7,8 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ALL_KINDS } from '../api/kinds/index.ts';
+import { withEipPolicy } from '../api/eip-policy.ts';
+import type { EipPolicy } from '../api/validation/eip-annotations.ts';
 import { tokenAuthenticator } from '../apiserver/auth.ts';
 import { ClusterHooks } from '../apiserver/cluster-hooks.ts';
 import { createKindRegistry } from '../apiserver/context.ts';
@@ -47,6 +49,8 @@ export interface ControlPlaneOptions {
   controllers?: boolean | 'system';
   /** The built web console served at /console/ (default: the checkout's dist/console). */
   consoleDir?: string;
+  /** The admin's EIP annotation ranges (default: the seed region's). */
+  eipPolicy?: EipPolicy | undefined;
 }
 
 /** Where `npm run build` writes the console, relative to this file in the checkout. */
@@ -74,13 +78,14 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const compactor = startCompactor(sqlite);
   const objects = new ObjectStore(kv);
   const now = (): Date => new Date();
-  const hooks = new ClusterHooks(objects, createKindRegistry(ALL_KINDS), now);
+  const kinds = options.eipPolicy === undefined ? ALL_KINDS : withEipPolicy(ALL_KINDS, options.eipPolicy);
+  const hooks = new ClusterHooks(objects, createKindRegistry(kinds), now);
   await hooks.bootstrap();
   const logs = new LateLogSource();
   const api = createApiServer({
     logs,
     objects,
-    kinds: ALL_KINDS,
+    kinds,
     authenticator: tokenAuthenticator(new Map([[files.token, 'admin']])),
     tls: { cert: files.cert, key: files.key },
     hooks,

@@ -5,11 +5,14 @@ import { detectRunc } from '../node/runtime/index.ts';
 import { clientHost } from './server-files.ts';
 import { startControlPlane } from './control-plane.ts';
 import { defaultDataDir } from './data-dir.ts';
+import { eipPolicyFrom } from '../api/eip-policy.ts';
+import type { EipPolicy } from '../api/validation/eip-annotations.ts';
 import { hostsFlag } from './host-flags.ts';
 import { parse, UsageError } from './usage.ts';
 
 export const SERVER_HELP = `Usage: ferry server [--data-dir DIR] [--listen HOST:PORT] [--node-name NAME] [--no-node-agent] [--no-controllers]
-                    [--no-pod-network] [--no-image-replacement] [--allow-insecure-registries HOSTS] [--verbose]
+                    [--no-pod-network] [--no-image-replacement] [--allow-insecure-registries HOSTS]
+                    [--eip-network-types LIST] [--eip-bandwidth-range MODE=MIN-MAX ...] [--verbose]
 
 Runs the Kubernetes-compatible API server with its embedded store. On first start it creates a
 CA, a serving certificate and an admin token, and writes DIR/admin.kubeconfig.
@@ -21,6 +24,11 @@ CA, a serving certificate and an admin token, and writes DIR/admin.kubeconfig.
   --no-image-replacement  the embedded node ignores pods' image-replacement rules (see ferry node --help)
   --allow-insecure-registries HOSTS
                        only these registries (host list) may be named plain-HTTP or insecure by pods
+  --eip-network-types LIST
+                       allowed yangtse.io/eip-network-type values (default 5_bgp,5_sbgp)
+  --eip-bandwidth-range MODE=MIN-MAX
+                       allowed yangtse.io/eip-bandwidth-size in Mbit/s per charge mode (repeatable;
+                       default bandwidth=1-2000 and traffic=1-300)
   --verbose            log one line per request (method, path, status, time; never bodies)
 `;
 
@@ -33,6 +41,14 @@ export function parseListen(value: string): { host: string; port: number } {
   return { host: m[1] ?? m[2] ?? '127.0.0.1', port };
 }
 
+function eipPolicyFlags(types: string | undefined, ranges: string[]): EipPolicy {
+  try {
+    return eipPolicyFrom(types?.split(',').map((t) => t.trim()), ranges);
+  } catch (err) {
+    throw new UsageError(`--eip-network-types / --eip-bandwidth-range: ${(err as Error).message}`);
+  }
+}
+
 export async function serverCommand(args: string[]): Promise<number> {
   const { values } = parse(args, {
     'data-dir': { type: 'string' },
@@ -43,6 +59,8 @@ export async function serverCommand(args: string[]): Promise<number> {
     'pod-network': { type: 'boolean', default: true },
     'image-replacement': { type: 'boolean', default: true },
     'allow-insecure-registries': { type: 'string' },
+    'eip-network-types': { type: 'string' },
+    'eip-bandwidth-range': { type: 'string', multiple: true, default: [] },
     controllers: { type: 'boolean', default: true },
     help: { type: 'boolean', short: 'h' },
   }, false);
@@ -66,6 +84,7 @@ export async function serverCommand(args: string[]): Promise<number> {
       },
     }),
     controllers: values.controllers,
+    ...(values['eip-network-types'] === undefined && values['eip-bandwidth-range'].length === 0 ? {} : { eipPolicy: eipPolicyFlags(values['eip-network-types'], values['eip-bandwidth-range']) }),
     ...(values.verbose === true ? { log: (line: string) => process.stderr.write(`${line}\n`) } : {}),
   }).catch((error: unknown) => {
     const code = (error as NodeJS.ErrnoException).code;
