@@ -3,7 +3,7 @@
 // verified and stored once), tag it in the content store, record who pulled it, and optionally
 // unpack each layer into its snapshot as soon as it is stored.
 import { chainIds } from './chain-id.ts';
-import { credentialFingerprint, describeCredential, type Credential } from './credential.ts';
+import { credentialFingerprint, type Credential } from './credential.ts';
 import { ErrorCode, ImageError, isImageError } from './errors.ts';
 import type { BlobWriter, PullEvent, PullSnapshots, PullStore } from './pull-types.ts';
 import { parseReference, type Reference } from './reference.ts';
@@ -11,6 +11,7 @@ import { RegistryClient, type FetchedManifest } from './registry/client.ts';
 import { resolveEndpoints, type RegistrySettings } from './registry/hosts.ts';
 import { hostPlatform, MAX_MANIFEST_BYTES, parseManifest, selectPlatform, type Descriptor, type ImageManifest, type Platform } from './registry/manifest.ts';
 import { boundedAll } from './bounded.ts';
+import { tryCredentials } from './credential-attempts.ts';
 
 export interface PullOptions {
   store: PullStore;
@@ -226,9 +227,7 @@ async function resolveWithCredentials(
   options: PullOptions,
   endpoints: Awaited<ReturnType<typeof resolveEndpoints>>,
 ): Promise<{ client: RegistryClient; top: FetchedManifest }> {
-  const creds: (Credential | undefined)[] = options.credentials?.length ? options.credentials : [undefined];
-  const failures: ImageError[] = [];
-  for (const credential of creds) {
+  return tryCredentials(options.credentials, async (credential) => {
     const client = new RegistryClient({
       registry: ref.registry,
       repository: ref.repository,
@@ -237,25 +236,9 @@ async function resolveWithCredentials(
       credential,
       certsDir: options.settings?.certsDir,
     });
-    try {
-      const top = await client.manifest(ref.digest ?? ref.tag ?? 'latest', options.signal);
-      return { client, top };
-    } catch (err) {
-      // The kubelet's rule: try each matching credential; a credential that is refused moves on
-      // to the next, anything else (a missing tag, a TLS failure) is the answer.
-      if (isImageError(err, ErrorCode.Unauthorized) || isImageError(err, ErrorCode.Denied)) {
-        failures.push(err as ImageError);
-        continue;
-      }
-      throw err;
-    }
-  }
-  if (failures.length === 1) throw failures[0];
-  throw new ImageError(
-    ErrorCode.Unauthorized,
-    `pulling ${ref.toString()}: every credential for ${ref.registry} was refused (${creds.map(describeCredential).join(', ')}):\n${failures.map((f) => `  - ${f.message}`).join('\n')}`,
-    { registry: ref.registry, cause: failures },
-  );
+    const top = await client.manifest(ref.digest ?? ref.tag ?? 'latest', options.signal);
+    return { client, top };
+  }, { action: 'pulling', image: ref.toString(), registry: ref.registry });
 }
 
 async function download(client: RegistryClient, desc: Descriptor, w: BlobWriter, signal: AbortSignal | undefined, onProgress?: (done: number) => void): Promise<void> {

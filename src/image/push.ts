@@ -7,13 +7,14 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { boundedAll } from './bounded.ts';
-import { describeCredential, type Credential } from './credential.ts';
-import { ErrorCode, ImageError, isImageError } from './errors.ts';
+import type { Credential } from './credential.ts';
+import { ErrorCode, ImageError } from './errors.ts';
 import { planPush, type PushPlan } from './push-plan.ts';
 import type { PushCounts, PushEvent, PushOptions, PushResult } from './push-types.ts';
 import { parseReference, type Reference } from './reference.ts';
 import { resolveEndpoints, type RegistryEndpoint } from './registry/hosts.ts';
 import { RegistryPushClient } from './registry/upload.ts';
+import { tryCredentials } from './credential-attempts.ts';
 
 // Like docker push: enough to fill a link, few enough for a registry's upload limits.
 export const DEFAULT_MAX_CONCURRENT_UPLOADS = 3;
@@ -35,29 +36,12 @@ export async function push(source: string | Reference, destination: string | Ref
   const endpoints = await resolveEndpoints(dest.registry, options.settings);
   const mountFrom = [...new Set([...(src.registry === dest.registry ? [src.repository] : []), ...(options.mountFrom ?? [])])].filter((r) => r !== dest.repository);
 
-  const creds: (Credential | undefined)[] = options.credentials?.length ? options.credentials : [undefined];
-  const failures: ImageError[] = [];
-  for (const credential of creds) {
-    try {
-      const result = await pushWith(credential, plan, src, dest, endpoints, mountFrom, options);
-      emit({ type: 'done', reference: result.reference, digest: result.digest, blobs: result.blobs });
-      return result;
-    } catch (err) {
-      // The kubelet's rule, as in pull: a refused credential moves on to the next; blobs it already
-      // pushed are found by the next attempt's HEAD.
-      if (isImageError(err, ErrorCode.Unauthorized) || isImageError(err, ErrorCode.Denied)) {
-        failures.push(err as ImageError);
-        continue;
-      }
-      throw err;
-    }
-  }
-  if (failures.length === 1) throw failures[0];
-  throw new ImageError(
-    failures.every((f) => f.code === ErrorCode.Denied) ? ErrorCode.Denied : ErrorCode.Unauthorized,
-    `pushing ${dest.toString()}: every credential for ${dest.registry} was refused (${creds.map(describeCredential).join(', ')}):\n${failures.map((f) => `  - ${f.message}`).join('\n')}`,
-    { registry: dest.registry, cause: failures },
-  );
+  // Blobs a refused credential already pushed are found by the next attempt's HEAD.
+  return tryCredentials(options.credentials, async (credential) => {
+    const result = await pushWith(credential, plan, src, dest, endpoints, mountFrom, options);
+    emit({ type: 'done', reference: result.reference, digest: result.digest, blobs: result.blobs });
+    return result;
+  }, { action: 'pushing', image: dest.toString(), registry: dest.registry, deniedWhenAllDenied: true });
 }
 
 async function pushWith(
