@@ -11,11 +11,11 @@ import { join } from 'node:path';
 import { Informer } from '../../client/index.ts';
 import type { KubeClient } from '../../client/index.ts';
 import type { KubeObject } from '../../api/object.ts';
+import { CONFIGMAPS } from './refs.ts';
 
 export const TRUST_NAMESPACE = 'kube-system';
 export const TRUST_CONFIGMAP = 'ferry-registry-cas';
 export const CLUSTER_CA_FILE = 'cluster-ca.crt';
-const CONFIGMAPS = { group: '', version: 'v1', resource: 'configmaps', namespaced: true, kind: 'ConfigMap' };
 const KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)(?:_(\d{1,5}))?\.crt$/i;
 
 /** `10.0.0.5_5000.crt` -> `10.0.0.5:5000`; undefined for a key that names no registry. */

@@ -5,7 +5,6 @@
 // started.
 // https://github.com/kubernetes/kubernetes/blob/v1.32.4/pkg/kubelet/kuberuntime/kuberuntime_manager.go (computePodActions, doBackOff)
 // https://github.com/kubernetes/kubernetes/blob/v1.32.4/pkg/kubelet/kuberuntime/kuberuntime_container.go (startContainer)
-import { hostListMatches, parseHostList } from '../../image/index.ts';
 import { referenceTo } from '../../client/index.ts';
 import type { EventRecorder, KubeClient } from '../../client/index.ts';
 import { isRuntimeError, RuntimeErrorCode } from '../runtime/index.ts';
@@ -17,6 +16,7 @@ import { AgentErrorCode, isAgentError } from './errors.ts';
 import type { NodeAllocatable } from './field-refs.ts';
 import type { ImageManager } from './image-manager.ts';
 import { replaceImage } from './image-replacement.ts';
+import { registrySettings } from './registry-settings.ts';
 import { msg, Reason, Waiting } from './kubelet-messages.ts';
 import { podIPOf } from './pod-record.ts';
 import type { PodRecord, TrackedContainer } from './pod-record.ts';
@@ -26,8 +26,7 @@ import type { ContainerStateTerminated, Pod, PodContainer } from './pod-types.ts
 import { podKeyring } from './pull-secrets.ts';
 import type { PodKeyring } from './pull-secrets.ts';
 
-export const PLAIN_HTTP_ANNOTATION = 'k8s.aliyun.com/plain-http-registry';
-export const INSECURE_ANNOTATION = 'k8s.aliyun.com/insecure-registry';
+export { INSECURE_ANNOTATION, PLAIN_HTTP_ANNOTATION } from './registry-settings.ts';
 
 /** How soon an ErrImagePull is looked at again, so it turns into ImagePullBackOff. */
 const RECHECK_MS = 1000;
@@ -206,30 +205,12 @@ export class ContainerSync {
     return keys;
   }
 
-  /** certs.d (read live by the engine) plus the pod's plain-http / insecure registry annotations. */
-  #settings(pod: Pod): { plainHttp: string[]; insecure: string[]; certsDir?: string } {
-    const a = pod.metadata.annotations ?? {};
-    const list = (key: string) => {
-      let hosts: string[];
-      try {
-        hosts = parseHostList(a[key], `${key} annotation`);
-      } catch (err) {
-        this.#d.onError(err);
-        return [];
-      }
-      // Issue 5 section 1: the admin may restrict which registries pods may name insecure.
-      const allowed = this.#d.allowedInsecure;
-      if (allowed === undefined) return hosts;
-      const ok = (h: string) => allowed.includes(h) || (!h.startsWith('*.') && hostListMatches(allowed, h));
-      const refused = hosts.filter((h) => !ok(h));
-      if (refused.length > 0) {
-        void this.#d.recorder.event(pod, 'Warning', Reason.InsecureRegistryRefused,
-          `${key} names ${refused.join(', ')}, which this node's policy does not allow to be reached insecurely (allowed: ${allowed.join(', ') || 'none'}); ` +
-          'pulls from there verify TLS as usual. Ask a cluster admin to allow the registry, or trust its CA (ferry registry trust)');
-      }
-      return hosts.filter(ok);
-    };
-    return { plainHttp: list(PLAIN_HTTP_ANNOTATION), insecure: list(INSECURE_ANNOTATION), ...(this.#d.certsDir === undefined ? {} : { certsDir: this.#d.certsDir }) };
+  /** certs.d plus the pod's registry annotations within the admin's policy (registry-settings.ts). */
+  #settings(pod: Pod): ReturnType<typeof registrySettings> {
+    return registrySettings(pod.metadata.annotations, {
+      certsDir: this.#d.certsDir, allowedInsecure: this.#d.allowedInsecure, onError: this.#d.onError,
+      onRefused: (message) => void this.#d.recorder.event(pod, 'Warning', Reason.InsecureRegistryRefused, message),
+    });
   }
 }
 

@@ -4,23 +4,21 @@
 // pinned; the node reports its progress in its own entry of status.nodes (a merge patch, so the
 // nodes never conflict), and the ImageCache controller sums the entries up. A deleted cache's
 // pins are released; the images stay until the node's image garbage collector wants the space.
-import { Keyring, parseHostList, parseReference, pull } from '../../image/index.ts';
+import { Keyring, parseReference, pull } from '../../image/index.ts';
 import type { ContentStore, SnapshotStore } from '../../image/index.ts';
 import { EventRecorder, Informer, WorkQueue } from '../../client/index.ts';
 import type { KubeClient } from '../../client/index.ts';
 import { IMAGE_CACHE_POOL_ANNOTATION } from '../../api/image-cache-status.ts';
 import type { ImageCacheSpec, ImageCacheStatus, NodeCacheResult } from '../../api/image-cache-status.ts';
-import { POOL_LABEL } from '../../api/bursting.ts';
 import type { KubeObject } from '../../api/object.ts';
 import { formatTime } from '../../api/time.ts';
 import type { ImagePins } from './image-pins.ts';
 import type { Semaphore } from './semaphore.ts';
 import { addSecret } from './pull-secrets.ts';
-import { SECRETS } from './refs.ts';
+import { Reason } from './kubelet-messages.ts';
+import { IMAGE_CACHES, SECRETS } from './refs.ts';
+import { registrySettings } from './registry-settings.ts';
 
-export const IMAGE_CACHES = { group: 'eci.alibabacloud.com', version: 'v1', resource: 'imagecaches', namespaced: false, kind: 'ImageCache' };
-const PLAIN_HTTP = 'k8s.aliyun.com/plain-http-registry';
-const INSECURE = 'k8s.aliyun.com/insecure-registry';
 /** A registry that is down or rate-limits is tried again; other failures fail the cache. */
 const RETRY_MS = 30_000;
 
@@ -34,6 +32,8 @@ export interface ImageCacheWorkerOptions {
   semaphore: Semaphore;
   pins: ImagePins;
   certsDir: string | undefined;
+  /** The admin's policy, as for pods (registry-settings.ts). */
+  allowedInsecure: readonly string[] | undefined;
   now: () => Date;
   onError: (error: unknown) => void;
 }
@@ -112,12 +112,10 @@ export class ImageCacheWorker {
     const result: NodeCacheResult = { phase: 'Pulling', generation, images: {}, lastUpdatedTime: formatTime(this.#o.now()) };
     await this.#report(name, result);
     const keyring = await this.#keyring(spec.imagePullSecrets ?? []);
-    const a = cache.metadata.annotations ?? {};
-    const settings = {
-      plainHttp: parseHostList(a[PLAIN_HTTP], `${PLAIN_HTTP} annotation`),
-      insecure: parseHostList(a[INSECURE], `${INSECURE} annotation`),
-      ...(this.#o.certsDir === undefined ? {} : { certsDir: this.#o.certsDir }),
-    };
+    const settings = registrySettings(cache.metadata.annotations, {
+      certsDir: this.#o.certsDir, allowedInsecure: this.#o.allowedInsecure, onError: this.#o.onError,
+      onRefused: (message) => void this.#recorder.event(cache, 'Warning', Reason.InsecureRegistryRefused, message),
+    });
     const digests: Record<string, string> = {};
     for (const image of spec.images) {
       const release = await this.#o.semaphore.acquire();
@@ -167,8 +165,4 @@ export class ImageCacheWorker {
     }
     return keyring;
   }
-}
-
-export function nodePool(labels: Record<string, string> | undefined): string | undefined {
-  return labels?.[POOL_LABEL];
 }

@@ -169,7 +169,7 @@ export class NodeAgent {
     for (const pod of informer.list()) this.#remember(pod);
     await adoptContainers({ runtime: this.#runtime, worker: this.#worker, records: this.#records, pods: (uid) => this.#pod(uid), now, network: this.#network });
     this.#services = new NodeServices({
-      client: o.client, nodeName: o.nodeName, dataDir: o.dataDir, certsDir: o.certsDir, store, snapshots: this.#snapshots, semaphore,
+      client: o.client, nodeName: o.nodeName, dataDir: o.dataDir, certsDir: o.certsDir, allowedInsecure: o.allowedInsecureRegistries, store, snapshots: this.#snapshots, semaphore,
       pool: o.labels?.[POOL_LABEL], inUse: () => imagesInUse(this.#records.values()), imageGc: o.imageGc, now, onError: this.#onError,
       onProblem: (message) => this.#onError(new Error(message)),
     });

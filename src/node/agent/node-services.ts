@@ -19,6 +19,8 @@ export interface NodeServicesOptions {
   nodeName: string;
   dataDir: string;
   certsDir: string | undefined;
+  /** Registries pods and ImageCaches may name insecure; undefined: any. */
+  allowedInsecure: readonly string[] | undefined;
   store: ContentStore;
   snapshots: SnapshotStore;
   semaphore: Semaphore;
@@ -47,7 +49,7 @@ export class NodeServices {
     this.#trust = options.certsDir === undefined ? undefined : new ClusterTrust(options.client, options.certsDir, { onError: options.onError, onProblem: options.onProblem });
     this.#caches = new ImageCacheWorker({
       client: options.client, nodeName: options.nodeName, pool: () => options.pool, store: options.store, snapshots: options.snapshots,
-      semaphore: options.semaphore, pins: this.pins, certsDir: options.certsDir, now: options.now, onError: options.onError,
+      semaphore: options.semaphore, pins: this.pins, certsDir: options.certsDir, allowedInsecure: options.allowedInsecure, now: options.now, onError: options.onError,
     });
   }
 

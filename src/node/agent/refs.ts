@@ -14,3 +14,4 @@ export const PODS = ref('', 'Pod');
 export const SECRETS = ref('', 'Secret');
 export const LEASES = ref('coordination.k8s.io', 'Lease');
 export const CONFIGMAPS = ref('', 'ConfigMap');
+export const IMAGE_CACHES = ref('eci.alibabacloud.com', 'ImageCache');
