@@ -4,8 +4,7 @@
 // both directions are limited to the EIP's bandwidth with a token bucket (tc tbf) on the pod's
 // interface and on its host-side peer. Rules carry a comment naming the pod, so they are found
 // and removed with the sandbox.
-import { execFile } from '../spawn/spawner.ts';
-import { NetworkError, NetworkErrorCode } from './errors.ts';
+import { run } from './command.ts';
 
 /** Where EIPs live on the node (a dummy interface needs a kernel module hosts may lack). */
 export const EIP_INTERFACE = 'lo';
@@ -13,15 +12,6 @@ export const EIP_INTERFACE = 'lo';
 export interface EipAttachment {
   eip: string;
   bandwidthMbit: number;
-}
-
-function run(file: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(file, args, { timeout: 30_000 }, (err, stdout, stderr) => {
-      if (err === null) resolve(stdout);
-      else reject(new NetworkError(NetworkErrorCode.NetnsFailed, `${file} ${args.join(' ')}: ${(stderr || err.message).trim()}`));
-    });
-  });
 }
 
 const comment = (uid: string) => `ferry-eip-${uid}`;

@@ -9,8 +9,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execFile } from '../spawn/spawner.ts';
 import { cniAdd, cniDel, CNI_INSTALL_HINT, findCniBinDir } from './cni.ts';
+import { run, tool } from './command.ts';
 import type { CniNetworkList } from './cni.ts';
 import { attachEip, detachEip } from './eip.ts';
 import type { EipAttachment } from './eip.ts';
@@ -20,7 +20,6 @@ export const DEFAULT_POD_SUBNET = '10.86.0.0/16';
 export const DEFAULT_BRIDGE = 'ferry0';
 export const DEFAULT_IPAM_DIR = '/var/lib/cni/networks';
 const PLUGINS = ['bridge', 'host-local'];
-const TOOL_DIRS = ['/usr/sbin', '/sbin', '/usr/bin', '/bin'];
 
 export interface PodNetworkOptions {
   /** Sandbox records, hosts files and host-local's allocations. */
@@ -59,19 +58,6 @@ export interface PodSandbox {
 }
 
 export type NetworkAvailability = { available: true } | { available: false; message: string };
-
-function tool(name: string): string | undefined {
-  return TOOL_DIRS.map((d) => join(d, name)).find((p) => existsSync(p));
-}
-
-function run(file: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(file, args, { timeout: 30_000 }, (err, stdout, stderr) => {
-      if (err === null) resolve(stdout);
-      else reject(new NetworkError(NetworkErrorCode.NetnsFailed, `${file} ${args.join(' ')}: ${(stderr || err.message).trim()}`));
-    });
-  });
-}
 
 export class PodNetwork {
   readonly #o: Required<Omit<PodNetworkOptions, 'binDir' | 'ipamDir'>> & { binDir: string | undefined; ipamDir: string };
