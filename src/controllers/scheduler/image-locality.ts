@@ -8,6 +8,7 @@
 // https://github.com/kubernetes/kubernetes/blob/v1.32.4/pkg/scheduler/framework/plugins/imagelocality/image_locality.go
 // https://www.alibabacloud.com/help/en/elastic-container-instance/latest/use-imagecache
 import type { ImageCacheSpec, ImageCacheStatus } from '../../api/image-cache-status.ts';
+import { parseImageRef } from '../../api/kinds/image-ref.ts';
 import type { KubeObject, Node, Pod } from '../common/types.ts';
 
 export const IMC_ID = 'k8s.aliyun.com/eci-imc-id';
@@ -24,15 +25,15 @@ function podImages(pod: Pod): string[] {
   return [...(spec.initContainers ?? []), ...(spec.containers ?? [])].map((c) => c.image ?? '').filter((i) => i !== '');
 }
 
-/** docker.io/library/nginx:latest for nginx, as node.status.images names them. */
+/** docker.io/library/nginx:latest for nginx, as node.status.images names them (the api part's reference grammar). */
 export function normalizedImage(image: string): string {
-  let name = image;
-  const slash = name.indexOf('/');
-  const first = slash === -1 ? '' : name.slice(0, slash);
-  if (slash === -1 || !(first.includes('.') || first.includes(':') || first === 'localhost')) name = `docker.io/${slash === -1 ? `library/${name}` : name}`;
-  const last = name.slice(name.lastIndexOf('/') + 1);
-  if (!last.includes(':') && !name.includes('@')) name = `${name}:latest`;
-  return name;
+  const parts = parseImageRef(image);
+  if (parts === undefined) return image;
+  const first = parts.name.split('/')[0] ?? '';
+  const domain = parts.name.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+  const name = domain ? parts.name : `docker.io/${parts.name.includes('/') ? parts.name : `library/${parts.name}`}`;
+  if (parts.digest !== undefined) return `${name}${parts.tag === undefined ? '' : `:${parts.tag}`}@${parts.digest}`;
+  return `${name}:${parts.tag ?? 'latest'}`;
 }
 
 interface NodeImage {
