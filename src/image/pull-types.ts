@@ -11,8 +11,8 @@ export interface BlobWriter {
 }
 
 export interface PullStore {
-  /** Start background helpers (a hashing worker) while the pull resolves the image. */
-  warmUp?(): void;
+  /** Start background helpers (a hashing worker) for a download of this size, before it starts. */
+  warmUp?(download: { bytes: number }): void;
   has(digest: string): Promise<boolean>;
   readBlob(digest: string, options?: { maxBytes?: number }): Promise<Buffer>;
   writeBlob(bytes: Uint8Array, options: { digest?: string; mediaType?: string }): Promise<unknown>;

@@ -1,8 +1,11 @@
 // Worker side of hash-writer.ts: hashes and writes blob bytes with synchronous calls, off the
 // thread that parses HTTP. Messages for one stream arrive in order (the writer awaits each).
+//
+// Each stream also writes back early (see writeback.ts).
 import { createHash, type Hash } from 'node:crypto';
-import { writeSync } from 'node:fs';
+import { fdatasync, writeSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
+import { WRITEBACK_BYTES } from './writeback.ts';
 
 export type HashRequest =
   | { id: number; op: 'open'; stream: number; algorithm: string }
@@ -11,38 +14,66 @@ export type HashRequest =
 
 export type HashReply = { id: number; ok: true; hex?: string } | { id: number; ok: false; code?: string; message: string };
 
-const hashes = new Map<number, Hash>();
+interface Stream {
+  hash: Hash;
+  unsynced: number;
+  /** The fdatasync in flight, if any. Settled before the stream's digest or drop is answered, so
+   * the caller never closes the fd under it (a reused fd number would be synced instead). */
+  syncing: Promise<void> | undefined;
+}
 
-function handle(req: HashRequest): HashReply {
+const streams = new Map<number, Stream>();
+
+function writeback(s: Stream, fd: number): void {
+  if (s.syncing !== undefined || s.unsynced < WRITEBACK_BYTES) return;
+  s.unsynced = 0;
+  // Errors are not reported here: commit's own fsync reports them.
+  s.syncing = new Promise((resolve) =>
+    fdatasync(fd, () => {
+      s.syncing = undefined;
+      resolve();
+    }),
+  );
+}
+
+async function handle(req: HashRequest): Promise<HashReply> {
   switch (req.op) {
     case 'open':
-      hashes.set(req.stream, createHash(req.algorithm));
+      streams.set(req.stream, { hash: createHash(req.algorithm), unsynced: 0, syncing: undefined });
       return { id: req.id, ok: true };
     case 'write': {
       const { chunk, fd } = req;
       let done = 0;
       while (done < chunk.byteLength) done += writeSync(fd, chunk, done, chunk.byteLength - done);
-      hashes.get(req.stream)?.update(chunk);
+      const s = streams.get(req.stream);
+      if (s !== undefined) {
+        s.hash.update(chunk);
+        s.unsynced += chunk.byteLength;
+        writeback(s, fd);
+      }
       return { id: req.id, ok: true };
     }
     case 'digest': {
-      const hex = hashes.get(req.stream)?.digest('hex');
-      hashes.delete(req.stream);
-      return { id: req.id, ok: true, hex };
+      const s = streams.get(req.stream);
+      streams.delete(req.stream);
+      await s?.syncing;
+      return { id: req.id, ok: true, hex: s?.hash.digest('hex') };
     }
-    case 'drop':
-      hashes.delete(req.stream);
+    case 'drop': {
+      const s = streams.get(req.stream);
+      streams.delete(req.stream);
+      await s?.syncing;
       return { id: req.id, ok: true };
+    }
   }
 }
 
 parentPort?.on('message', (req: HashRequest) => {
-  let reply: HashReply;
-  try {
-    reply = handle(req);
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    reply = { id: req.id, ok: false, code: e.code, message: e.message };
-  }
-  parentPort?.postMessage(reply);
+  handle(req).then(
+    (reply) => parentPort?.postMessage(reply),
+    (err: unknown) => {
+      const e = err as NodeJS.ErrnoException;
+      parentPort?.postMessage({ id: req.id, ok: false, code: e.code, message: e.message } satisfies HashReply);
+    },
+  );
 });

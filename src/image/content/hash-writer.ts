@@ -16,9 +16,13 @@ class HashWorker {
   #streams = 1;
   readonly #pending = new Map<number, Pending>();
 
-  /** Boots the worker ahead of the first large blob, so its start overlaps the manifest requests. */
+  /** Boots the worker ahead of the first large blob, so its start overlaps the config request. */
   warmUp(): void {
     this.#start();
+  }
+
+  get running(): boolean {
+    return this.#worker !== undefined;
   }
 
   newStream(): number {
@@ -67,6 +71,11 @@ const shared = new HashWorker();
 
 export function warmUpHashWorker(): void {
   shared.warmUp();
+}
+
+/** Whether blob writers may hand their bytes to the worker (BlobWriter uses it only then). */
+export function hashWorkerRunning(): boolean {
+  return shared.running;
 }
 
 /** One blob's hash and file writes, done in the shared worker. */

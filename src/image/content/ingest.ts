@@ -11,7 +11,8 @@ import { blobRelativePath, type StoreDigest } from './digest-path.ts';
 import { fsyncDir, tempName, unlinkIfExists } from './fs-atomic.ts';
 import type { LayoutPaths } from './layout.ts';
 import { createHash, type Hash } from 'node:crypto';
-import { WorkerHashWriter } from './hash-writer.ts';
+import { hashWorkerRunning, WorkerHashWriter } from './hash-writer.ts';
+import { WRITEBACK_BYTES } from './writeback.ts';
 import type { FileLock } from './lock.ts';
 import type { CommittedBlob } from './types.ts';
 import { abortedError } from './wait.ts';
@@ -58,6 +59,10 @@ export class BlobWriter {
   readonly #hash: WorkerHashWriter | undefined;
   readonly #localHash: Hash | undefined;
   #offset = 0;
+  #unsynced = 0;
+  // The early writeback in flight on the local path (see hash-worker.ts); settled before the
+  // handle is synced or closed.
+  #writeback: Promise<void> | undefined;
   #state: State = 'open';
   #queue: Promise<unknown> = Promise.resolve();
   #onAbort: (() => void) | undefined;
@@ -68,7 +73,9 @@ export class BlobWriter {
     this.size = init.size;
     this.#handle = handle;
     this.#tempPath = tempPath;
-    if ((init.size ?? 0) >= WORKER_MIN_BYTES) this.#hash = new WorkerHashWriter(init.digest.algorithm);
+    // The worker only when it already runs (a large pull started it, or a server keeps it): its
+    // start costs ~50 ms of CPU, more than hashing a typical layer here.
+    if ((init.size ?? 0) >= WORKER_MIN_BYTES && hashWorkerRunning()) this.#hash = new WorkerHashWriter(init.digest.algorithm);
     else this.#localHash = createHash(init.digest.algorithm);
     const signal = init.signal;
     if (signal !== undefined) {
@@ -109,6 +116,7 @@ export class BlobWriter {
         this.#localHash?.update(chunk);
         let done = 0;
         while (done < chunk.byteLength) done += (await this.#handle.write(chunk, done, chunk.byteLength - done, null)).bytesWritten;
+        this.#startWriteback(chunk.byteLength);
       }
       this.#offset += chunk.byteLength;
     });
@@ -136,6 +144,7 @@ export class BlobWriter {
       }
       // Read-only before it becomes visible: a stored blob is never opened for writing again.
       await this.#handle.chmod(0o444);
+      await this.#writeback;
       await this.#handle.sync();
       await this.#handle.close();
       const target = join(paths.root, blobRelativePath(digest));
@@ -157,6 +166,17 @@ export class BlobWriter {
     const result = this.#queue.then(() => this.#discard());
     this.#queue = result.catch(() => {});
     return result;
+  }
+
+  #startWriteback(bytes: number): void {
+    this.#unsynced += bytes;
+    if (this.#writeback !== undefined || this.#unsynced < WRITEBACK_BYTES) return;
+    this.#unsynced = 0;
+    // Errors surface from commit's own sync.
+    this.#writeback = this.#handle.datasync().then(
+      () => (this.#writeback = undefined),
+      () => (this.#writeback = undefined),
+    );
   }
 
   #run<T>(fn: () => Promise<T>): Promise<T> {
@@ -188,6 +208,7 @@ export class BlobWriter {
     if (this.#state !== 'open') return;
     this.#state = 'aborted';
     await this.#hash?.drop();
+    await this.#writeback;
     try {
       await this.#handle.close().catch(() => {});
       await unlinkIfExists(this.#tempPath);

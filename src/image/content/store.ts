@@ -38,6 +38,8 @@ export interface StoreInternals {
   records: RecordStore;
 }
 
+// A pull downloading this much starts the hashing worker (see warmUp).
+const OFFLOAD_MIN_BYTES = 128 << 20;
 const internals = new WeakMap<ContentStore, StoreInternals>();
 
 /** Access for gc.ts; not part of the public API. */
@@ -79,12 +81,16 @@ export class ContentStore {
     return new ContentStore(paths);
   }
 
-  /** Absolute path of a blob's file (which may not exist). Throws INVALID_ARGUMENT on a bad digest. */
-  /** Starts the hashing worker now; a pull calls this before its first manifest request. */
-  warmUp(): void {
-    warmUpHashWorker();
+  /**
+   * Starts the hashing worker for a pull that will download `bytes`, when that is enough to pay
+   * for the worker's start (~50 ms of CPU on another thread). Large blobs are hashed and written
+   * there while the calling thread parses HTTP; below this they are hashed here.
+   */
+  warmUp(download: { bytes: number }): void {
+    if (download.bytes >= OFFLOAD_MIN_BYTES) warmUpHashWorker();
   }
 
+  /** Absolute path of a blob's file (which may not exist). Throws INVALID_ARGUMENT on a bad digest. */
   blobPath(digest: string): string {
     return join(this.root, blobRelativePath(parseStoreDigest(digest)));
   }
