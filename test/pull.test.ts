@@ -106,6 +106,21 @@ describe('pull into the content store', () => {
     assert.equal(ok.digest, img.digest);
   });
 
+  test('a corrupted config fails the pull with its own error and stops the layers downloading beside it', async () => {
+    const img = randomImage({ layers: 1, sizePerLayer: 100_000 });
+    await publishImage(reg, 'lib/badconf:1', img);
+    proxy.addFault({ path: img.config.digest }, faults.corruptByte(5, { times: 10 }));
+    // Held back far longer than the config takes to fail: the pull must not wait for it.
+    proxy.addFault({ path: img.layers[0]?.digest ?? '' }, faults.delay(5000));
+    const started = Date.now();
+    await rejects(pull(`${proxy.host}/lib/badconf:1`, opts()), ErrorCode.DigestMismatch, img.config.digest);
+    assert.ok(Date.now() - started < 4000, `the layer download was not stopped (${Date.now() - started} ms)`);
+    proxy.clearFaults();
+    assert.equal(await store.has(img.config.digest), false);
+    assert.equal(await store.has(img.layers[0]?.digest ?? ''), false);
+    assert.equal(await store.resolve(`${proxy.host}/lib/badconf:1`), undefined);
+  });
+
   test('concurrent pulls of one image download each blob once', async () => {
     const img = randomImage({ layers: 3, sizePerLayer: 100_000 });
     await publishImage(reg, 'lib/conc:1', img);

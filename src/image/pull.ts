@@ -71,7 +71,6 @@ export async function pull(image: string | Reference, options: PullOptions): Pro
     }
   }
 
-  store.warmUp?.();
   options.snapshots?.warmUp?.();
   const endpoints = await resolveEndpoints(ref.registry, options.settings);
   const { client, top } = await resolveWithCredentials(ref, options, endpoints);
@@ -96,25 +95,38 @@ export async function pull(image: string | Reference, options: PullOptions): Pro
   const manifestDesc: Descriptor = { ...platformManifest.descriptor, mediaType: manifest.mediaType };
   const alreadyTagged = await store.resolve(name);
   let downloaded = false;
-  const fetchBlob = async (desc: Descriptor, onProgress?: (done: number) => void): Promise<boolean> => {
-    const w = await store.writer(desc, { signal });
+  const fetchBlob = async (desc: Descriptor, onProgress?: (done: number) => void, blobSignal = signal): Promise<boolean> => {
+    const w = await store.writer(desc, { signal: blobSignal });
     if (w.existing === true) return false;
-    await download(client, desc, w, signal, onProgress);
+    await download(client, desc, w, blobSignal, onProgress);
     downloaded = true;
     return true;
   };
 
-  await fetchBlob(manifest.config);
-  const diffIds = await readDiffIds(store, manifest.config.digest);
-  if (diffIds.length !== manifest.layers.length) {
-    throw new ImageError(ErrorCode.RegistryProtocol, `${name}: the image config lists ${diffIds.length} layer diff IDs but the manifest has ${manifest.layers.length} layers; the image is malformed`);
-  }
-  const chain = chainIds(diffIds);
+  store.warmUp?.({ bytes: manifest.config.size + manifest.layers.reduce((n, l) => n + l.size, 0) });
+  // The config downloads beside the layers (its diff IDs are first needed to unpack); the
+  // manifest, already in hand, is stored meanwhile. A failure of either stops the layers.
+  const stop = new AbortController();
+  const layerSignal = signal === undefined ? stop.signal : AbortSignal.any([signal, stop.signal]);
+  const side = <T>(p: Promise<T>): Promise<T> => {
+    p.catch((err: unknown) => stop.abort(err));
+    return p;
+  };
+  const layerIds = side(fetchBlob(manifest.config).then(async () => {
+    const diffIds = await readDiffIds(store, manifest.config.digest);
+    if (diffIds.length !== manifest.layers.length) {
+      throw new ImageError(ErrorCode.RegistryProtocol, `${name}: the image config lists ${diffIds.length} layer diff IDs but the manifest has ${manifest.layers.length} layers; the image is malformed`);
+    }
+    return { diffIds, chain: chainIds(diffIds) };
+  }));
+  const manifestStored = side(storeManifests(store, platformManifest, manifestDesc, topManifest.kind === 'index' ? { ...top.descriptor, mediaType: topManifest.mediaType, bytes: top.bytes } : undefined));
 
   const unpack = async (i: number): Promise<void> => {
     const snaps = options.snapshots;
+    if (snaps === undefined) return;
+    const { diffIds, chain } = await layerIds;
     const layer = manifest.layers[i] as Descriptor;
-    if (snaps === undefined || (await snaps.has(chain[i] as string))) return;
+    if (await snaps.has(chain[i] as string)) return;
     emit({ type: 'layer', digest: layer.digest, status: 'Extracting', bytes: 0, total: layer.size });
     await snaps.unpackLayer({
       blobPath: store.blobPath(layer.digest),
@@ -128,21 +140,24 @@ export async function pull(image: string | Reference, options: PullOptions): Pro
   };
 
   const max = options.maxConcurrentDownloads ?? DEFAULT_MAX_CONCURRENT_DOWNLOADS;
-  await boundedAll(manifest.layers.map((layer, i) => async () => {
-    const status = (s: PullEvent & { type: 'layer' }): void => emit(s);
-    const fresh = await fetchBlob(layer, (done) => status({ type: 'layer', digest: layer.digest, status: 'Downloading', bytes: done, total: layer.size }));
-    status({ type: 'layer', digest: layer.digest, status: fresh ? 'Download complete' : 'Already exists', bytes: layer.size, total: layer.size });
-    return { i, fresh };
-  }), max, signal, async ({ i }) => {
-    await unpack(i);
-    const layer = manifest.layers[i] as Descriptor;
-    if (options.snapshots !== undefined) emit({ type: 'layer', digest: layer.digest, status: 'Pull complete', bytes: layer.size, total: layer.size });
-  });
-
-  if (!(await store.has(manifestDesc.digest))) await store.writeBlob(platformManifest.bytes, { digest: manifestDesc.digest, mediaType: manifestDesc.mediaType });
-  if (topManifest.kind === 'index' && !(await store.has(top.descriptor.digest))) {
-    await store.writeBlob(top.bytes, { digest: top.descriptor.digest, mediaType: topManifest.mediaType });
+  try {
+    await boundedAll(manifest.layers.map((layer, i) => async () => {
+      const status = (s: PullEvent & { type: 'layer' }): void => emit(s);
+      const fresh = await fetchBlob(layer, (done) => status({ type: 'layer', digest: layer.digest, status: 'Downloading', bytes: done, total: layer.size }), layerSignal);
+      status({ type: 'layer', digest: layer.digest, status: fresh ? 'Download complete' : 'Already exists', bytes: layer.size, total: layer.size });
+      return { i, fresh };
+    }), max, layerSignal, async ({ i }) => {
+      await unpack(i);
+      const layer = manifest.layers[i] as Descriptor;
+      if (options.snapshots !== undefined) emit({ type: 'layer', digest: layer.digest, status: 'Pull complete', bytes: layer.size, total: layer.size });
+    });
+  } catch (err) {
+    // The config's or manifest's own error, when theirs stopped the layers.
+    await Promise.all([layerIds, manifestStored]);
+    throw err;
   }
+  const [{ diffIds }] = await Promise.all([layerIds, manifestStored]);
+
   const tagChanged = alreadyTagged?.digest !== manifestDesc.digest;
   const insecure = top.insecure || platformManifest.insecure ? [ref.registry] : [];
   const record = tagChanged || downloaded ? undefined : await store.getRecord(manifestDesc.digest);
@@ -152,9 +167,12 @@ export async function pull(image: string | Reference, options: PullOptions): Pro
     await store.touch(manifestDesc.digest);
   } else {
     const annotations: Record<string, string> = topManifest.kind === 'index' ? { [INDEX_DIGEST_ANNOTATION]: top.descriptor.digest } : {};
-    await store.tag(name, { ...manifestDesc, ...(platform ? { platform } : {}) }, annotations);
     const size = manifestDesc.size + manifest.config.size + manifest.layers.reduce((n, l) => n + l.size, 0);
-    await store.recordPull(manifestDesc.digest, { ref: name, size, layers: manifest.layers.map((l) => l.digest), credentialFingerprint: fingerprint, insecureSources: insecure });
+    // Separate files with separate locks: written side by side.
+    await Promise.all([
+      store.tag(name, { ...manifestDesc, ...(platform ? { platform } : {}) }, annotations),
+      store.recordPull(manifestDesc.digest, { ref: name, size, layers: manifest.layers.map((l) => l.digest), credentialFingerprint: fingerprint, insecureSources: insecure }),
+    ]);
   }
   const result = await finish(
     { manifestDigest: manifestDesc.digest, digest: top.descriptor.digest, manifest, diffIds, platform, fingerprint, insecure },
@@ -220,6 +238,14 @@ async function finish(p: Present, ref: Reference, options: PullOptions, cached: 
     result.lowerDirs = await options.snapshots.lowerDirs(top);
   }
   return result;
+}
+
+/** Stores the platform's manifest and, for a multi-platform image, the index above it. */
+async function storeManifests(store: PullStore, manifest: FetchedManifest, desc: Descriptor, index: (Descriptor & { bytes: Uint8Array }) | undefined): Promise<void> {
+  if (!(await store.has(desc.digest))) await store.writeBlob(manifest.bytes, { digest: desc.digest, mediaType: desc.mediaType });
+  if (index !== undefined && !(await store.has(index.digest))) {
+    await store.writeBlob(index.bytes, { digest: index.digest, mediaType: index.mediaType });
+  }
 }
 
 async function resolveWithCredentials(
