@@ -71,7 +71,6 @@ export async function pull(image: string | Reference, options: PullOptions): Pro
     }
   }
 
-  options.snapshots?.warmUp?.();
   const endpoints = await resolveEndpoints(ref.registry, options.settings);
   const { client, top } = await resolveWithCredentials(ref, options, endpoints);
   const fingerprint = credentialFingerprint(client.credential);
@@ -104,6 +103,7 @@ export async function pull(image: string | Reference, options: PullOptions): Pro
   };
 
   store.warmUp?.({ bytes: manifest.config.size + manifest.layers.reduce((n, l) => n + l.size, 0) });
+  options.snapshots?.warmUp?.(manifest.layers);
   // The config downloads beside the layers (its diff IDs are first needed to unpack); the
   // manifest, already in hand, is stored meanwhile. A failure of either stops the layers.
   const stop = new AbortController();

@@ -19,7 +19,7 @@ port.on('message', (msg: WorkerRequest) => {
   try {
     switch (msg.kind) {
       case 'begin':
-        current = { id: msg.id, writer: new LayerWriter(msg.job, { hash: true }) };
+        current = { id: msg.id, writer: new LayerWriter(msg.job, { hash: msg.hash }) };
         return;
       case 'chunk':
         if (current?.id !== msg.id) return; // the job already failed; late chunks are dropped

@@ -185,9 +185,13 @@ export class SnapshotStore {
     return n;
   }
 
-  /** Starts the extraction workers ahead of the first unpack (see WorkerPool.warmUp). */
-  warmUp(): void {
-    this.#pool?.warmUp();
+  /**
+   * Starts the extraction workers these layers will use, ahead of their unpack (see
+   * WorkerPool.warmUp): one per layer too large for this thread, up to the pool's size. A worker
+   * costs ~50 ms of CPU to start, which a one-layer image should not pay twice.
+   */
+  warmUp(layers: readonly { size: number }[]): void {
+    this.#pool?.warmUp(layers.filter((l) => l.size > this.#inProcessMax).length);
   }
 
   async close(): Promise<void> {

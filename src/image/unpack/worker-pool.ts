@@ -17,7 +17,7 @@ import type { ExtractLayerJob, ExtractLayerResult, ExtractStats, StageTimings } 
 export const MAX_INFLIGHT_CHUNKS = 4;
 
 export type WorkerRequest =
-  | { id: number; kind: 'begin'; job: ExtractLayerJob }
+  | { id: number; kind: 'begin'; job: ExtractLayerJob; hash: boolean }
   | { id: number; kind: 'chunk'; data: Uint8Array }
   | { id: number; kind: 'end' }
   | { id: number; kind: 'abort' }
@@ -45,6 +45,7 @@ export class WorkerPool {
   readonly #waiters: { resolve: (s: Slot) => void; reject: (e: unknown) => void }[] = [];
   #nextId = 1;
   #closed = false;
+  #extracting = 0;
 
   constructor(options: { size?: number } = {}) {
     this.size = Math.max(1, options.size ?? availableParallelism());
@@ -72,11 +73,13 @@ export class WorkerPool {
   }
 
   /**
-   * Starts the workers now. A worker needs ~100-250 ms to boot and load its modules; a pull can
-   * call this when it starts so the workers are ready when the first layer has been downloaded.
+   * Starts up to `count` workers now (default: the pool's size). A worker needs ~100-250 ms to
+   * boot and load its modules; a pull calls this when it knows its layers, so the workers are
+   * ready when the first layer has been downloaded.
    */
-  warmUp(): void {
-    while (!this.#closed && this.#slots.length < this.size) this.#spawn().worker.unref();
+  warmUp(count = this.size): void {
+    const want = Math.min(this.size, count);
+    while (!this.#closed && this.#slots.length < want) this.#spawn().worker.unref();
   }
 
   /** Terminates the workers; waiting and running jobs fail. */
@@ -87,12 +90,26 @@ export class WorkerPool {
   }
 
   async #extract(slot: Slot, job: ExtractLayerJob, signal: AbortSignal | undefined): Promise<ExtractLayerResult> {
+    this.#extracting++;
+    try {
+      return await this.#extractIn(slot, job, signal, this.#extracting === 1);
+    } finally {
+      this.#extracting--;
+    }
+  }
+
+  /**
+   * `hashHere`: the diffID is computed in this thread, which otherwise waits while the worker
+   * writes files: taking the hash (~15% of the worker's time) off the critical path. With
+   * layers extracting in parallel the worker hashes, or this thread would be the bottleneck.
+   */
+  async #extractIn(slot: Slot, job: ExtractLayerJob, signal: AbortSignal | undefined, hashHere: boolean): Promise<ExtractLayerResult> {
     const stream = await openLayerStream(job.blobPath, {
       mediaType: job.mediaType,
       layerDigest: job.layerDigest,
       maxUncompressedBytes: job.limits?.maxUncompressedBytes,
       signal,
-      hash: false, // the worker hashes: one main thread hashing every parallel layer would be the bottleneck
+      hash: hashHere,
     }).catch((err: unknown) => { throw toLayerError(err, job.layerDigest, '', false); });
     const id = this.#nextId++;
     let inflight = 0;
@@ -107,7 +124,7 @@ export class WorkerPool {
       wake?.();
     });
     const post = (m: WorkerRequest): void => slot.worker.postMessage(m);
-    post({ id, kind: 'begin', job });
+    post({ id, kind: 'begin', job, hash: !hashHere });
     try {
       for await (const chunk of stream.chunks) {
         if (failed) break;
@@ -124,7 +141,8 @@ export class WorkerPool {
     }
     if (!failed) post({ id, kind: 'end' });
     const value = (await done) as ExtractStats & { timings: StageTimings; diffId: string };
-    return { ...value, ...stream.result(), diffId: value.diffId, compression: stream.compression };
+    const streamed = stream.result();
+    return { ...value, ...streamed, diffId: hashHere ? streamed.diffId : value.diffId, compression: stream.compression };
   }
 
   /** Routes one job's responses; resolves with its result, rejects with its error. */
