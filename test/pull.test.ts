@@ -121,6 +121,19 @@ describe('pull into the content store', () => {
     assert.equal(await store.resolve(`${proxy.host}/lib/badconf:1`), undefined);
   });
 
+  test('cancelling stops a blob whose body has stalled, at once and with nothing stored', async () => {
+    const img = randomImage({ layers: 1, sizePerLayer: 4 * 1024 * 1024 });
+    await publishImage(reg, 'lib/stall:1', img);
+    const layer = img.layers[0]?.digest ?? '';
+    proxy.addFault({ path: layer }, faults.stallAfterBytes(2 * 1024 * 1024));
+    const started = Date.now();
+    await rejects(pull(`${proxy.host}/lib/stall:1`, { ...opts(), signal: AbortSignal.timeout(500) }), ErrorCode.Aborted);
+    // The idle timeout is 60 s: only the signal can end it this soon.
+    assert.ok(Date.now() - started < 10_000, `the stalled download ran on for ${Date.now() - started} ms`);
+    proxy.clearFaults();
+    assert.equal(await store.has(layer), false);
+  });
+
   test('concurrent pulls of one image download each blob once', async () => {
     const img = randomImage({ layers: 3, sizePerLayer: 100_000 });
     await publishImage(reg, 'lib/conc:1', img);

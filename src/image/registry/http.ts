@@ -107,7 +107,9 @@ export function httpRequest(req: HttpRequest): Promise<HttpResponse> {
     }
     const client = isHttps && proxy === undefined ? https : http;
     const r = client.request(options, (res) => {
-      req.signal?.removeEventListener('abort', onAbort);
+      // The signal still stops the body: a cancelled pull must not read on (or wait for a stalled
+      // registry until the idle timeout).
+      res.once('close', () => req.signal?.removeEventListener('abort', onAbort));
       resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res, url: req.url });
     });
     const onAbort = (): void => {
