@@ -2,7 +2,7 @@
 // chain); the rest can go. Shared by `ferry prune` and the node agent's image garbage collector.
 import { chainIds } from './chain-id.ts';
 import type { ContentStore } from './content/index.ts';
-import { readDiffIds } from './pull.ts';
+import { readDiffIds } from './config-blob.ts';
 import type { SnapshotStore } from './unpack/index.ts';
 
 /** Chain IDs of every layer of every tagged image. */

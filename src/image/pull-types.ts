@@ -8,6 +8,8 @@ export interface BlobWriter {
   write(chunk: Uint8Array): Promise<void>;
   commit(): Promise<unknown>;
   abort(): Promise<void>;
+  /** The bytes as they are written; ends once committed (verified), throws on abort. */
+  follow?(): AsyncIterable<Uint8Array>;
 }
 
 export interface PullStore {
@@ -33,6 +35,9 @@ export interface LayerUnpackRequest {
   chainId: string;
   parentChainId?: string | undefined;
   signal?: AbortSignal | undefined;
+  /** The blob's bytes while it downloads; ends once verified, throws if the download fails. */
+  source?: AsyncIterable<Uint8Array> | undefined;
+  size?: number | undefined;
 }
 
 export interface PullSnapshots {

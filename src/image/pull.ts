@@ -1,17 +1,18 @@
 // Pulling one image: resolve the reference (trying each matching credential in turn, as the
 // kubelet does), pick the platform, fetch config and layers (bounded parallelism, each blob
 // verified and stored once), tag it in the content store, record who pulled it, and optionally
-// unpack each layer into its snapshot as soon as it is stored.
+// unpack each layer into its snapshot (pull-blobs.ts).
 import { chainIds } from './chain-id.ts';
 import { credentialFingerprint, type Credential } from './credential.ts';
 import { ErrorCode, ImageError, isImageError } from './errors.ts';
-import type { BlobWriter, PullEvent, PullSnapshots, PullStore } from './pull-types.ts';
+import type { PullEvent, PullSnapshots, PullStore } from './pull-types.ts';
 import { parseReference, type Reference } from './reference.ts';
 import { RegistryClient, type FetchedManifest } from './registry/client.ts';
 import { resolveEndpoints, type RegistrySettings } from './registry/hosts.ts';
 import { hostPlatform, MAX_MANIFEST_BYTES, parseManifest, selectPlatform, type Descriptor, type ImageManifest, type Platform } from './registry/manifest.ts';
-import { boundedAll } from './bounded.ts';
 import { tryCredentials } from './credential-attempts.ts';
+import { readDiffIds } from './config-blob.ts';
+import { fetchImageBlobs } from './pull-blobs.ts';
 
 export interface PullOptions {
   store: PullStore;
@@ -53,7 +54,6 @@ export interface PullResult {
 
 // containerd CRI's default: enough to fill a link, few enough not to thrash a small disk.
 export const DEFAULT_MAX_CONCURRENT_DOWNLOADS = 3;
-const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
 export const INDEX_DIGEST_ANNOTATION = 'io.ferry.image.index.digest';
 
 export async function pull(image: string | Reference, options: PullOptions): Promise<PullResult> {
@@ -93,70 +93,19 @@ export async function pull(image: string | Reference, options: PullOptions): Pro
 
   const manifestDesc: Descriptor = { ...platformManifest.descriptor, mediaType: manifest.mediaType };
   const alreadyTagged = await store.resolve(name);
-  let downloaded = false;
-  const fetchBlob = async (desc: Descriptor, onProgress?: (done: number) => void, blobSignal = signal): Promise<boolean> => {
-    const w = await store.writer(desc, { signal: blobSignal });
-    if (w.existing === true) return false;
-    await download(client, desc, w, blobSignal, onProgress);
-    downloaded = true;
-    return true;
-  };
-
-  store.warmUp?.({ bytes: manifest.config.size + manifest.layers.reduce((n, l) => n + l.size, 0) });
-  options.snapshots?.warmUp?.(manifest.layers);
-  // The config downloads beside the layers (its diff IDs are first needed to unpack); the
-  // manifest, already in hand, is stored meanwhile. A failure of either stops the layers.
-  const stop = new AbortController();
-  const layerSignal = signal === undefined ? stop.signal : AbortSignal.any([signal, stop.signal]);
-  const side = <T>(p: Promise<T>): Promise<T> => {
-    p.catch((err: unknown) => stop.abort(err));
-    return p;
-  };
-  const layerIds = side(fetchBlob(manifest.config).then(async () => {
-    const diffIds = await readDiffIds(store, manifest.config.digest);
-    if (diffIds.length !== manifest.layers.length) {
-      throw new ImageError(ErrorCode.RegistryProtocol, `${name}: the image config lists ${diffIds.length} layer diff IDs but the manifest has ${manifest.layers.length} layers; the image is malformed`);
-    }
-    return { diffIds, chain: chainIds(diffIds) };
-  }));
-  const manifestStored = side(storeManifests(store, platformManifest, manifestDesc, topManifest.kind === 'index' ? { ...top.descriptor, mediaType: topManifest.mediaType, bytes: top.bytes } : undefined));
-
-  const unpack = async (i: number): Promise<void> => {
-    const snaps = options.snapshots;
-    if (snaps === undefined) return;
-    const { diffIds, chain } = await layerIds;
-    const layer = manifest.layers[i] as Descriptor;
-    if (await snaps.has(chain[i] as string)) return;
-    emit({ type: 'layer', digest: layer.digest, status: 'Extracting', bytes: 0, total: layer.size });
-    await snaps.unpackLayer({
-      blobPath: store.blobPath(layer.digest),
-      mediaType: layer.mediaType,
-      diffId: diffIds[i] as string,
-      layerDigest: layer.digest,
-      chainId: chain[i] as string,
-      parentChainId: chain[i - 1],
-      signal,
-    });
-  };
-
-  const max = options.maxConcurrentDownloads ?? DEFAULT_MAX_CONCURRENT_DOWNLOADS;
-  try {
-    await boundedAll(manifest.layers.map((layer, i) => async () => {
-      const status = (s: PullEvent & { type: 'layer' }): void => emit(s);
-      const fresh = await fetchBlob(layer, (done) => status({ type: 'layer', digest: layer.digest, status: 'Downloading', bytes: done, total: layer.size }), layerSignal);
-      status({ type: 'layer', digest: layer.digest, status: fresh ? 'Download complete' : 'Already exists', bytes: layer.size, total: layer.size });
-      return { i, fresh };
-    }), max, layerSignal, async ({ i }) => {
-      await unpack(i);
-      const layer = manifest.layers[i] as Descriptor;
-      if (options.snapshots !== undefined) emit({ type: 'layer', digest: layer.digest, status: 'Pull complete', bytes: layer.size, total: layer.size });
-    });
-  } catch (err) {
-    // The config's or manifest's own error, when theirs stopped the layers.
-    await Promise.all([layerIds, manifestStored]);
-    throw err;
-  }
-  const [{ diffIds }] = await Promise.all([layerIds, manifestStored]);
+  const { diffIds, downloaded } = await fetchImageBlobs({
+    name,
+    client,
+    store,
+    snapshots: options.snapshots,
+    manifest,
+    manifestBytes: platformManifest.bytes,
+    manifestDesc,
+    index: topManifest.kind === 'index' ? { ...top.descriptor, mediaType: topManifest.mediaType, bytes: top.bytes } : undefined,
+    signal,
+    maxConcurrentDownloads: options.maxConcurrentDownloads ?? DEFAULT_MAX_CONCURRENT_DOWNLOADS,
+    emit,
+  });
 
   const tagChanged = alreadyTagged?.digest !== manifestDesc.digest;
   const insecure = top.insecure || platformManifest.insecure ? [ref.registry] : [];
@@ -240,13 +189,7 @@ async function finish(p: Present, ref: Reference, options: PullOptions, cached: 
   return result;
 }
 
-/** Stores the platform's manifest and, for a multi-platform image, the index above it. */
-async function storeManifests(store: PullStore, manifest: FetchedManifest, desc: Descriptor, index: (Descriptor & { bytes: Uint8Array }) | undefined): Promise<void> {
-  if (!(await store.has(desc.digest))) await store.writeBlob(manifest.bytes, { digest: desc.digest, mediaType: desc.mediaType });
-  if (index !== undefined && !(await store.has(index.digest))) {
-    await store.writeBlob(index.bytes, { digest: index.digest, mediaType: index.mediaType });
-  }
-}
+
 
 async function resolveWithCredentials(
   ref: Reference,
@@ -267,23 +210,4 @@ async function resolveWithCredentials(
   }, { action: 'pulling', image: ref.toString(), registry: ref.registry });
 }
 
-async function download(client: RegistryClient, desc: Descriptor, w: BlobWriter, signal: AbortSignal | undefined, onProgress?: (done: number) => void): Promise<void> {
-  try {
-    let done = w.offset;
-    await client.blob(desc, w, signal, (n) => {
-      done += n;
-      onProgress?.(done);
-    });
-    await w.commit();
-  } catch (err) {
-    await w.abort().catch(() => {});
-    throw err;
-  }
-}
 
-/** The layer diff IDs an image config lists (`rootfs.diff_ids`); empty when it lists none. */
-export async function readDiffIds(store: Pick<PullStore, 'readBlob'>, configDigest: string): Promise<string[]> {
-  const config = JSON.parse((await store.readBlob(configDigest, { maxBytes: MAX_CONFIG_BYTES })).toString('utf8')) as { rootfs?: { diff_ids?: unknown } };
-  const ids = config.rootfs?.diff_ids;
-  return Array.isArray(ids) ? ids.filter((d): d is string => typeof d === 'string') : [];
-}

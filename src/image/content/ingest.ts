@@ -63,6 +63,8 @@ export class BlobWriter {
   // The early writeback in flight on the local path (see hash-worker.ts); settled before the
   // handle is synced or closed.
   #writeback: Promise<void> | undefined;
+  // Followers (see follow()) waiting for more bytes or the end.
+  #waiters: (() => void)[] = [];
   #state: State = 'open';
   #queue: Promise<unknown> = Promise.resolve();
   #onAbort: (() => void) | undefined;
@@ -119,7 +121,65 @@ export class BlobWriter {
         this.#startWriteback(chunk.byteLength);
       }
       this.#offset += chunk.byteLength;
+      this.#wake();
     });
+  }
+
+  /**
+   * The blob's bytes as they are written, read back from the file, so a consumer can start on a
+   * blob before the download ends (pull.ts unpacks layers so) without holding the download back.
+   * The iteration ends only once the blob is committed, that is verified, and throws when the
+   * writer aborts: a consumer must not make anything it derives final before the end. Nothing is
+   * opened until the iteration starts.
+   */
+  async *follow(chunkBytes = 1 << 20): AsyncGenerator<Uint8Array> {
+    const file = await this.#openForReading();
+    try {
+      let pos = 0;
+      for (;;) {
+        if (pos < this.#offset) {
+          const buf = Buffer.allocUnsafe(Math.min(chunkBytes, this.#offset - pos));
+          const { bytesRead } = await file.read(buf, 0, buf.byteLength, pos);
+          if (bytesRead === 0) throw new Error(`blob ${this.digest}: the file is shorter than the bytes written to it`);
+          pos += bytesRead;
+          yield buf.subarray(0, bytesRead);
+        } else if (this.#state === 'committed') {
+          return;
+        } else {
+          this.#throwIfAborted();
+          await new Promise<void>((resolve) => this.#waiters.push(resolve));
+        }
+      }
+    } finally {
+      await file.close();
+    }
+  }
+
+  async #openForReading(): Promise<FileHandle> {
+    for (;;) {
+      this.#throwIfAborted();
+      if (this.#state === 'committed') return open(join(this.#init.paths.root, blobRelativePath(this.#init.digest)), 'r');
+      try {
+        return await open(this.#tempPath, 'r');
+      } catch (err) {
+        // Renamed by commit or removed by abort just now: look again once the state says which.
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        await new Promise<void>((resolve) => this.#waiters.push(resolve));
+      }
+    }
+  }
+
+  #throwIfAborted(): void {
+    if (this.#state !== 'aborted') return;
+    const signal = this.#init.signal;
+    if (signal?.aborted) throw abortedError(signal, `blob ${this.digest}`);
+    throw new ImageError(ErrorCode.Aborted, `blob ${this.digest}: the download failed`);
+  }
+
+  #wake(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const wake of waiters) wake();
   }
 
   commit(): Promise<CommittedBlob> {
@@ -151,6 +211,7 @@ export class BlobWriter {
       await mkdir(dirname(target), { recursive: true });
       await rename(this.#tempPath, target);
       this.#state = 'committed';
+      this.#wake();
       // Past the rename the blob is in place and cannot be taken back. A failed directory fsync
       // or lock release only costs durability across a power loss (the blob may vanish, never
       // appear corrupt) or a stale lock file (waiters check for the blob first), so the commit
@@ -207,6 +268,7 @@ export class BlobWriter {
   async #discard(): Promise<void> {
     if (this.#state !== 'open') return;
     this.#state = 'aborted';
+    this.#wake();
     await this.#hash?.drop();
     await this.#writeback;
     try {

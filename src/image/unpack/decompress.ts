@@ -10,9 +10,10 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
-import type { Readable, Transform } from 'node:stream';
+import { Readable, type Transform } from 'node:stream';
 import { createGunzip, createZstdDecompress } from 'node:zlib';
 import { ErrorCode, ImageError } from '../errors.ts';
+import { chunksOf } from './stream-chunks.ts';
 import { DEFAULT_MAX_UNCOMPRESSED_BYTES } from './types.ts';
 import type { Compression } from './types.ts';
 
@@ -74,6 +75,8 @@ export interface LayerStreamOptions {
   signal?: AbortSignal | undefined;
   /** Compute the diffID here (default). The worker pool hashes in the worker instead, see worker-pool.ts. */
   hash?: boolean | undefined;
+  /** The blob's bytes from elsewhere than `blobPath` (a blob still downloading, BlobWriter.follow). */
+  source?: AsyncIterable<Uint8Array> | undefined;
 }
 
 export interface LayerDigestResult {
@@ -92,15 +95,14 @@ export interface LayerStream {
 }
 
 export async function openLayerStream(blobPath: string, o: LayerStreamOptions): Promise<LayerStream> {
-  const head = Buffer.alloc(512);
-  const fh = await open(blobPath, 'r');
-  let headLen: number;
+  const { head, input, close } = o.source === undefined ? await fileInput(blobPath, o.signal) : await sourceInput(o.source);
+  let compression: Compression;
   try {
-    headLen = (await fh.read(head, 0, head.length, 0)).bytesRead;
-  } finally {
-    await fh.close();
+    compression = chooseCompression(o.mediaType, head, o.layerDigest);
+  } catch (err) {
+    await close();
+    throw err;
   }
-  const compression = chooseCompression(o.mediaType, head.subarray(0, headLen), o.layerDigest);
   const max = o.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES;
   const hash = o.hash === false ? null : createHash('sha256');
   let compressedBytes = 0;
@@ -109,10 +111,10 @@ export async function openLayerStream(blobPath: string, o: LayerStreamOptions): 
   let diffId = '';
 
   async function* chunks(): AsyncGenerator<Buffer> {
-    const src = createReadStream(blobPath, { highWaterMark: IO_CHUNK_BYTES, signal: o.signal });
+    const src = input();
     const dec = createDecompressor(compression);
     const out: Readable = dec === null ? src : pipeline(src, dec, () => {});
-    for await (const chunk of out as AsyncIterable<Buffer>) {
+    for await (const chunk of chunksOf(out)) {
       uncompressedBytes += chunk.length;
       if (uncompressedBytes > max) {
         throw new ImageError(ErrorCode.SizeLimit, `layer ${o.layerDigest} decompresses to more than ${max} bytes ` +
@@ -121,7 +123,7 @@ export async function openLayerStream(blobPath: string, o: LayerStreamOptions): 
       hash?.update(chunk);
       yield chunk;
     }
-    compressedBytes = src.bytesRead;
+    compressedBytes = src.bytes();
     finished = true;
   }
 
@@ -132,6 +134,74 @@ export async function openLayerStream(blobPath: string, o: LayerStreamOptions): 
       if (!finished) throw new Error('layer stream not finished');
       if (hash !== null) diffId ||= `sha256:${hash.digest('hex')}`;
       return { diffId, compressedBytes, uncompressedBytes };
+    },
+  };
+}
+
+interface Input {
+  /** The first bytes (up to 512), to recognise the compression. */
+  head: Buffer;
+  /** Opens the whole blob as a stream; `bytes()` counts what it read. */
+  input: () => Readable & { bytes: () => number };
+  /** Releases the input when `input` is not going to be called. */
+  close: () => Promise<void>;
+}
+
+async function fileInput(blobPath: string, signal: AbortSignal | undefined): Promise<Input> {
+  const head = Buffer.alloc(512);
+  const fh = await open(blobPath, 'r');
+  let headLen: number;
+  try {
+    headLen = (await fh.read(head, 0, head.length, 0)).bytesRead;
+  } finally {
+    await fh.close();
+  }
+  return {
+    head: head.subarray(0, headLen),
+    input: () => {
+      const src = createReadStream(blobPath, { highWaterMark: IO_CHUNK_BYTES, signal });
+      return Object.assign(src, { bytes: () => src.bytesRead });
+    },
+    close: async () => {},
+  };
+}
+
+/** Reads ahead to the first 512 bytes of `source`, then hands out all of it as one stream. */
+async function sourceInput(source: AsyncIterable<Uint8Array>): Promise<Input> {
+  const it = source[Symbol.asyncIterator]();
+  const first: Buffer[] = [];
+  let headLen = 0;
+  let done = false;
+  while (headLen < 512) {
+    const r = await it.next();
+    if (r.done === true) {
+      done = true;
+      break;
+    }
+    first.push(Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength));
+    headLen += r.value.byteLength;
+  }
+  let bytes = 0;
+  async function* all(): AsyncGenerator<Buffer> {
+    try {
+      for (const b of first) {
+        bytes += b.byteLength;
+        yield b;
+      }
+      for (let r = done ? undefined : await it.next(); r !== undefined && r.done !== true; r = await it.next()) {
+        bytes += r.value.byteLength;
+        yield Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength);
+      }
+    } finally {
+      // Closes the source (its file) when the consumer stops early.
+      await it.return?.();
+    }
+  }
+  return {
+    head: Buffer.concat(first).subarray(0, 512),
+    input: () => Object.assign(Readable.from(all(), { objectMode: false }), { bytes: () => bytes }),
+    close: async () => {
+      await it.return?.();
     },
   };
 }

@@ -84,8 +84,8 @@ export class LayerWriter {
   }
 }
 
-/** Extracts one layer in the calling thread. */
-export async function extractLayer(job: ExtractLayerJob, signal?: AbortSignal): Promise<ExtractLayerResult> {
+/** Extracts one layer in the calling thread; `source`, when given, supplies the blob's bytes. */
+export async function extractLayer(job: ExtractLayerJob, signal?: AbortSignal, source?: AsyncIterable<Uint8Array>): Promise<ExtractLayerResult> {
   let writer: LayerWriter | undefined;
   try {
     const stream = await openLayerStream(job.blobPath, {
@@ -93,6 +93,7 @@ export async function extractLayer(job: ExtractLayerJob, signal?: AbortSignal): 
       layerDigest: job.layerDigest,
       maxUncompressedBytes: job.limits?.maxUncompressedBytes,
       signal,
+      source,
     });
     const w = new LayerWriter(job);
     writer = w;

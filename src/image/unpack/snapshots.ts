@@ -37,6 +37,14 @@ export interface UnpackLayerRequest {
   parentChainId?: string | undefined;
   limits?: UnpackLimits | undefined;
   signal?: AbortSignal | undefined;
+  /**
+   * The blob's bytes while it downloads (BlobWriter.follow), so the unpack overlaps the download.
+   * It must end only once the blob is verified and throw if the download fails; the snapshot is
+   * committed after its end. Without it the unpack reads `blobPath`.
+   */
+  source?: AsyncIterable<Uint8Array> | undefined;
+  /** The blob's size, when known (it decides between this thread and a worker). */
+  size?: number | undefined;
 }
 
 export interface SnapshotInfo extends ExtractStats {
@@ -215,8 +223,9 @@ export class SnapshotStore {
         scratchFile: join(tmp, 'special.tar'),
         limits: req.limits,
       };
-      const inProcess = this.#pool === null || (await stat(req.blobPath)).size <= this.#inProcessMax;
-      const r: ExtractLayerResult = inProcess ? await extractLayer(job, req.signal) : await this.#pool!.extract(job, req.signal);
+      const size = req.size ?? (req.source === undefined ? (await stat(req.blobPath)).size : Infinity);
+      const inProcess = this.#pool === null || size <= this.#inProcessMax;
+      const r: ExtractLayerResult = inProcess ? await extractLayer(job, req.signal, req.source) : await this.#pool!.extract(job, req.signal, req.source);
       if (r.diffId !== req.diffId) {
         throw new ImageError(ErrorCode.DigestMismatch, `layer ${req.layerDigest} uncompresses to diffID ${r.diffId}, but the ` +
           `image config lists ${req.diffId}; the layer or the config is corrupt or tampered with (pull the image again)`);

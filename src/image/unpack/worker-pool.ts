@@ -51,10 +51,11 @@ export class WorkerPool {
     this.size = Math.max(1, options.size ?? availableParallelism());
   }
 
-  async extract(job: ExtractLayerJob, signal?: AbortSignal): Promise<ExtractLayerResult> {
+  /** Extracts a layer; `source`, when given, supplies the blob's bytes instead of `job.blobPath`. */
+  async extract(job: ExtractLayerJob, signal?: AbortSignal, source?: AsyncIterable<Uint8Array>): Promise<ExtractLayerResult> {
     const slot = await this.#acquire(signal);
     try {
-      return await this.#extract(slot, job, signal);
+      return await this.#extract(slot, job, signal, source);
     } finally {
       this.#release(slot);
     }
@@ -89,10 +90,10 @@ export class WorkerPool {
     await Promise.all(this.#slots.splice(0).map((s) => s.worker.terminate()));
   }
 
-  async #extract(slot: Slot, job: ExtractLayerJob, signal: AbortSignal | undefined): Promise<ExtractLayerResult> {
+  async #extract(slot: Slot, job: ExtractLayerJob, signal: AbortSignal | undefined, source: AsyncIterable<Uint8Array> | undefined): Promise<ExtractLayerResult> {
     this.#extracting++;
     try {
-      return await this.#extractIn(slot, job, signal, this.#extracting === 1);
+      return await this.#extractIn(slot, job, signal, source, this.#extracting === 1);
     } finally {
       this.#extracting--;
     }
@@ -103,13 +104,14 @@ export class WorkerPool {
    * writes files: taking the hash (~15% of the worker's time) off the critical path. With
    * layers extracting in parallel the worker hashes, or this thread would be the bottleneck.
    */
-  async #extractIn(slot: Slot, job: ExtractLayerJob, signal: AbortSignal | undefined, hashHere: boolean): Promise<ExtractLayerResult> {
+  async #extractIn(slot: Slot, job: ExtractLayerJob, signal: AbortSignal | undefined, source: AsyncIterable<Uint8Array> | undefined, hashHere: boolean): Promise<ExtractLayerResult> {
     const stream = await openLayerStream(job.blobPath, {
       mediaType: job.mediaType,
       layerDigest: job.layerDigest,
       maxUncompressedBytes: job.limits?.maxUncompressedBytes,
       signal,
       hash: hashHere,
+      source,
     }).catch((err: unknown) => { throw toLayerError(err, job.layerDigest, '', false); });
     const id = this.#nextId++;
     let inflight = 0;
@@ -128,7 +130,10 @@ export class WorkerPool {
     try {
       for await (const chunk of stream.chunks) {
         if (failed) break;
-        post({ id, kind: 'chunk', data: chunk }); // structured clone copies the chunk; zlib reuses its buffers
+        // A chunk that fills its own buffer (zlib's full output chunks) moves to the worker; part of
+        // a buffer zlib goes on filling is copied (structured clone).
+        const whole = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength && chunk.buffer instanceof ArrayBuffer;
+        slot.worker.postMessage({ id, kind: 'chunk', data: chunk } satisfies WorkerRequest, whole ? [chunk.buffer] : []);
         inflight++;
         while (inflight >= MAX_INFLIGHT_CHUNKS && !failed) await new Promise<void>((r) => { wake = r; });
       }
