@@ -44,8 +44,8 @@ export interface PullSnapshots {
   has(chainId: string): Promise<boolean> | boolean;
   unpackLayer(req: LayerUnpackRequest): Promise<unknown>;
   lowerDirs(chainId: string): Promise<string[]> | string[];
-  /** Start the unpack workers these layers will need, so their start-up overlaps the download. */
-  warmUp?(layers: readonly { size: number }[]): void;
+  /** Start the unpack workers these layers will need (no layers: one), so their start-up overlaps the download. */
+  warmUp?(layers?: readonly { size: number }[]): void;
 }
 
 export type PullEvent =

@@ -71,6 +71,9 @@ export async function pull(image: string | Reference, options: PullOptions): Pro
     }
   }
 
+  // One unpack worker boots while the manifest is fetched (its start is ~90 ms on the way to the
+  // first layer); pull-blobs.ts starts any more the layers need.
+  options.snapshots?.warmUp?.();
   const endpoints = await resolveEndpoints(ref.registry, options.settings);
   const { client, top } = await resolveWithCredentials(ref, options, endpoints);
   const fingerprint = credentialFingerprint(client.credential);

@@ -195,11 +195,12 @@ export class SnapshotStore {
 
   /**
    * Starts the extraction workers these layers will use, ahead of their unpack (see
-   * WorkerPool.warmUp): one per layer too large for this thread, up to the pool's size. A worker
-   * costs ~50 ms of CPU to start, which a one-layer image should not pay twice.
+   * WorkerPool.warmUp): one per layer too large for this thread, up to the pool's size; without
+   * layers, one (a pull that does not know its layers yet). A worker costs ~50 ms of CPU to
+   * start, which a one-layer image should not pay twice.
    */
-  warmUp(layers: readonly { size: number }[]): void {
-    this.#pool?.warmUp(layers.filter((l) => l.size > this.#inProcessMax).length);
+  warmUp(layers?: readonly { size: number }[]): void {
+    this.#pool?.warmUp(layers === undefined ? 1 : layers.filter((l) => l.size > this.#inProcessMax).length);
   }
 
   async close(): Promise<void> {
