@@ -9,7 +9,6 @@
 //   <certsDir>/_default/...               used when the host has no directory of its own
 import { readdir, readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { parse as parseToml } from 'smol-toml';
 import { ErrorCode, ImageError } from '../errors.ts';
 import { hostListMatches } from './host-list.ts';
 
@@ -195,6 +194,8 @@ async function readHostFile(dir: string): Promise<HostFile | undefined> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new ImageError(ErrorCode.InvalidArgument, `cannot read ${join(dir, 'hosts.toml')}: ${(err as Error).message}`, { cause: err });
   }
+  // Loaded only here: most pulls have no hosts.toml, and the parser is ~5-15 ms of a CLI start.
+  const { parse: parseToml } = await import('smol-toml');
   let doc: Record<string, unknown>;
   try {
     doc = parseToml(text);

@@ -6,18 +6,23 @@
 import { createHash } from 'node:crypto';
 import type * as HttpModule from 'node:http';
 import type { Agent as HttpAgent, IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type * as HttpsModule from 'node:https';
 import { createRequire } from 'node:module';
-import https from 'node:https';
 import { isIP } from 'node:net';
 import type { Readable } from 'node:stream';
-import { connect as tlsConnect } from 'node:tls';
+import type * as TlsModule from 'node:tls';
 import type { TlsOptions } from './hosts.ts';
 import { proxyFor } from './proxy.ts';
+import { trustedRoots } from './tls-trust.ts';
 
 // Loaded with require: an ESM import of node:http builds a facade that reads every export,
-// which loads Node's bundled undici (~20 ms of every command's start) for nothing.
-const http = createRequire(import.meta.url)('node:http') as typeof HttpModule;
-import { trustedRoots } from './tls-trust.ts';
+// which loads Node's bundled undici (~20 ms of every command's start) for nothing. https and
+// tls (~7 ms more) load on the first HTTPS request: a plain-HTTP pull never needs them.
+const load = createRequire(import.meta.url);
+const http = load('node:http') as typeof HttpModule;
+let httpsModule: typeof HttpsModule | undefined;
+const https = (): typeof HttpsModule => (httpsModule ??= load('node:https') as typeof HttpsModule);
+const tlsConnect = (options: TlsModule.ConnectionOptions): TlsModule.TLSSocket => (load('node:tls') as typeof TlsModule).connect(options);
 
 export type FailureKind =
   | 'refused'
@@ -85,7 +90,7 @@ export function httpRequest(req: HttpRequest): Promise<HttpResponse> {
     const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...req.headers };
     const body = req.body;
     if (body !== undefined) headers['content-length'] = String(isStreamBody(body) ? body.size : Buffer.byteLength(body));
-    const options: https.RequestOptions = {
+    const options: HttpsModule.RequestOptions = {
       method: req.method,
       hostname: req.url.hostname.replace(/^\[|\]$/g, ''),
       port: req.url.port || (isHttps ? 443 : 80),
@@ -101,11 +106,11 @@ export function httpRequest(req: HttpRequest): Promise<HttpResponse> {
       addProxyAuth(headers, proxy);
     } else if (proxy !== undefined) {
       // No agent: with one (even `agent: false`), Node ignores createConnection and dials the target directly.
-      options.createConnection = tunnelVia(proxy, req.url, req.tls) as unknown as https.RequestOptions['createConnection'];
+      options.createConnection = tunnelVia(proxy, req.url, req.tls) as unknown as HttpsModule.RequestOptions['createConnection'];
     } else {
       options.agent = agentFor(isHttps, req.tls);
     }
-    const client = isHttps && proxy === undefined ? https : http;
+    const client = isHttps && proxy === undefined ? https() : http;
     const r = client.request(options, (res) => {
       // The signal still stops the body: a cancelled pull must not read on (or wait for a stalled
       // registry until the idle timeout).
@@ -164,7 +169,7 @@ function agentFor(isHttps: boolean, tls: TlsOptions): HttpAgent {
       old.destroy();
       agents.delete(oldKey);
     }
-    a = new https.Agent({
+    a = new (https().Agent)({
       keepAlive: true,
       ca: trustedRoots(tls.ca),
       cert: tls.cert,
