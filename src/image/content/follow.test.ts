@@ -2,7 +2,8 @@
 // committed (verified) and failing when the writer aborts.
 import assert from 'node:assert/strict';
 import { randomFillSync } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
+import fsPromises, { readdir } from 'node:fs/promises';
+import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isImageError } from '../errors.ts';
@@ -45,6 +46,36 @@ test('a follower started after commit reads the stored blob', async (t) => {
   await writer.write(data);
   await writer.commit();
   assert.deepEqual(new Uint8Array(await collect(follower)), data);
+});
+
+test('a follower that opens the blob just as commit renames it still ends (no lost wake-up)', async (t) => {
+  // Deterministic interleaving: the follower starts right after the rename has happened but
+  // before commit has said so, so its open of the temp file fails and it must look again.
+  const { writer } = await newWriter(t);
+  await writer.write(data);
+  let followed: Promise<Buffer> | undefined;
+  const original = fsPromises.rename;
+  fsPromises.rename = async (...args: Parameters<typeof original>) => {
+    await original(...args);
+    followed = collect(writer.follow());
+  };
+  syncBuiltinESMExports();
+  try {
+    await writer.commit();
+  } finally {
+    fsPromises.rename = original;
+    syncBuiltinESMExports();
+  }
+  assert.ok(followed, 'commit renamed the blob');
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('the follower never ended')), 5000);
+  });
+  try {
+    assert.deepEqual(new Uint8Array(await Promise.race([followed, hung])), data);
+  } finally {
+    clearTimeout(timer);
+  }
 });
 
 test('a follower fails when the writer aborts or its digest does not match, and nothing is left', async (t) => {

@@ -162,9 +162,10 @@ export class BlobWriter {
       try {
         return await open(this.#tempPath, 'r');
       } catch (err) {
-        // Renamed by commit or removed by abort just now: look again once the state says which.
+        // Renamed by commit or removed by abort while it was being opened: look again at once if
+        // the state already says which (its wake-up has passed), else when it does.
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-        await new Promise<void>((resolve) => this.#waiters.push(resolve));
+        if (this.#state === 'open') await new Promise<void>((resolve) => this.#waiters.push(resolve));
       }
     }
   }
