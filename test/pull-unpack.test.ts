@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ContentStore } from '../src/image/content/index.ts';
 import { ErrorCode, pull, type PullOptions } from '../src/image/index.ts';
+import type { PullSnapshots } from '../src/image/pull-types.ts';
 import { chainIds, SnapshotStore } from '../src/image/unpack/index.ts';
 import { rejects } from './fixtures/endpoint-helpers.ts';
 import { makeTempDir, removeTempDir } from './fixtures/cleanup.ts';
@@ -24,7 +25,21 @@ describe('pull with unpack', () => {
   let dir: string;
   let store: ContentStore;
   let snapshots: SnapshotStore;
-  const opts = (): PullOptions => ({ store, snapshots, settings: { plainHttp: [proxy.host] } });
+  // Which unpacks were fed from the download (BlobWriter.follow) rather than the stored blob.
+  let streamed: boolean[] = [];
+  const opts = (): PullOptions => {
+    streamed = [];
+    const spy: PullSnapshots = {
+      has: (id) => snapshots.has(id),
+      lowerDirs: (id) => snapshots.lowerDirs(id),
+      warmUp: (layers) => snapshots.warmUp(layers),
+      unpackLayer: (req) => {
+        streamed.push(req.source !== undefined);
+        return snapshots.unpackLayer(req);
+      },
+    };
+    return { store, snapshots: spy, settings: { plainHttp: [proxy.host] } };
+  };
   const leftovers = (): string[] => readdirSync(snapshots.root).filter((n) => n.includes('.tmp-'));
 
   before(async () => {
@@ -41,13 +56,25 @@ describe('pull with unpack', () => {
     removeTempDir(dir);
   });
 
-  test('every layer is unpacked and checked against its diffID, across a dropped connection', async () => {
+  test('a layer downloading alone unpacks as it arrives, across a dropped connection', async () => {
+    const img = randomImage({ layers: 1, sizePerLayer: LAYER_BYTES });
+    await publishImage(reg, 'lib/one:1', img);
+    // The follower must carry on across the Range resume.
+    proxy.addFault({ path: img.layers[0]?.digest ?? '' }, faults.dropAfterBytes(LAYER_BYTES / 2));
+    const r = await pull(`${proxy.host}/lib/one:1`, opts());
+    proxy.clearFaults();
+    assert.deepEqual(streamed, [true]);
+    const info = await snapshots.get(r.chainId ?? '');
+    assert.equal(info?.layerDigest, img.layers[0]?.digest);
+    assert.equal(readFileSync(join(info?.fsPath ?? '', 'data', 'layer-0.bin')).length, LAYER_BYTES);
+    assert.deepEqual(leftovers(), []);
+  });
+
+  test('layers downloading together unpack from the store, each checked against its diffID', async () => {
     const img = randomImage({ layers: 2, sizePerLayer: LAYER_BYTES });
     await publishImage(reg, 'lib/two:1', img);
-    // The follower must carry on across the Range resume.
-    proxy.addFault({ path: img.layers[1]?.digest ?? '' }, faults.dropAfterBytes(LAYER_BYTES / 2));
     const r = await pull(`${proxy.host}/lib/two:1`, opts());
-    proxy.clearFaults();
+    assert.deepEqual(streamed, [false, false]);
     assert.equal(r.lowerDirs?.length, 2);
     const chain = chainIds(img.layers.map((l) => l.diffId));
     assert.equal(r.chainId, chain.at(-1));
@@ -61,6 +88,21 @@ describe('pull with unpack', () => {
     assert.deepEqual(leftovers(), []);
   });
 
+  test('the one new layer over cached ones unpacks as it arrives', async () => {
+    const base = { entries: [{ type: 'dir' as const, path: 'base' }, { type: 'file' as const, path: 'base/lib.bin', content: randomBytes(LAYER_BYTES) }] };
+    const app = (name: string) => ({ entries: [{ type: 'file' as const, path: `${name}.bin`, content: randomBytes(LAYER_BYTES) }] });
+    const first = buildImage({ layers: [base, app('first')] });
+    const second = buildImage({ layers: [base, app('second')] });
+    await publishImage(reg, 'lib/app:1', first);
+    await publishImage(reg, 'lib/app:2', second);
+    await pull(`${proxy.host}/lib/app:1`, opts());
+    assert.deepEqual(streamed, [false, false]);
+    const r = await pull(`${proxy.host}/lib/app:2`, opts());
+    assert.deepEqual(streamed, [true], 'only the new layer is unpacked, while it downloads');
+    assert.equal(r.lowerDirs?.length, 2);
+    assert.equal(readFileSync(join(r.lowerDirs?.[0] ?? '', 'second.bin')).length, LAYER_BYTES);
+  });
+
   test('a corrupted layer leaves neither blob nor snapshot; the next pull unpacks it', async () => {
     const img = randomImage({ layers: 1, sizePerLayer: LAYER_BYTES });
     await publishImage(reg, 'lib/bad:1', img);
@@ -69,6 +111,7 @@ describe('pull with unpack', () => {
     proxy.addFault({ path: layer.digest }, faults.corruptByte(LAYER_BYTES - 1000, { times: 10 }));
     const before = await snapshotIds(snapshots);
     await rejects(pull(`${proxy.host}/lib/bad:1`, opts()), ErrorCode.DigestMismatch, layer.digest);
+    assert.deepEqual(streamed, [true]);
     proxy.clearFaults();
     assert.equal(await store.has(layer.digest), false);
     assert.deepEqual(await snapshotIds(snapshots), before);
