@@ -4,12 +4,12 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { clientFromKubeconfig } from '../src/client/index.ts';
 import type { KubeClient } from '../src/client/index.ts';
-import { publishImage, startRegistry } from './fixtures/index.ts';
+import { startRegistry } from './fixtures/index.ts';
 import type { RunningRegistry } from './fixtures/index.ts';
 import { startTestControlPlane } from './fixtures/control-plane.ts';
 import type { TestControlPlane } from './fixtures/control-plane.ts';
-import { NODE, PLAIN_HTTP, PODS, stopAgentsAndContainers, waitFor } from './node-agent-support.ts';
-import { toolboxImage } from './node-agent-toolbox.ts';
+import { AGENT_TUNING, PLAIN_HTTP, PODS, tearDown, waitFor } from './node-agent-support.ts';
+import { publishToolbox } from './node-agent-toolbox.ts';
 
 const DEPLOYMENTS = { group: 'apps', version: 'v1', resource: 'deployments', namespaced: true, kind: 'Deployment' };
 
@@ -20,18 +20,12 @@ let image: string;
 
 before(async () => {
   registry = await startRegistry();
-  image = `${registry.host}/ferry/toolbox:v1`;
-  await publishImage(registry, 'ferry/toolbox:v1', toolboxImage());
-  cp = await startTestControlPlane({ node: { nodeName: NODE, initialBackoffMs: 1000, maxBackoffMs: 4000, leaseRenewMs: 1000 }, controllers: true });
+  image = await publishToolbox(registry);
+  cp = await startTestControlPlane({ node: AGENT_TUNING, controllers: true });
   client = clientFromKubeconfig(cp.kubeconfig);
 });
 
-after(async () => {
-  await stopAgentsAndContainers([cp?.plane.node]);
-  client?.close();
-  await cp?.close();
-  await registry?.stop();
-});
+after(() => tearDown({ cp, client, registry }));
 
 test('kubectl get deployment: READY 0/1 until the readiness probe passes, then 1/1', async () => {
   const labels = { app: 'gated' };

@@ -7,14 +7,14 @@ import { after, before, test } from 'node:test';
 import type { TestContext } from 'node:test';
 import { clientFromKubeconfig } from '../src/client/index.ts';
 import type { KubeClient } from '../src/client/index.ts';
-import { publishImage, startRegistry } from './fixtures/index.ts';
+import { startRegistry } from './fixtures/index.ts';
 import type { RunningRegistry } from './fixtures/index.ts';
 import { startTestControlPlane } from './fixtures/control-plane.ts';
 import type { TestControlPlane } from './fixtures/control-plane.ts';
 import {
-  containerOf, deleteAndWait, eventsFor, NAMESPACES, NODE, PLAIN_HTTP, PODS, SECRETS, statusOf, stopAgentsAndContainers, waitFor, waitForPod,
+  AGENT_TUNING, containerOf, deleteAndWait, eventsFor, NAMESPACES, NODE, PLAIN_HTTP, PODS, SECRETS, statusOf, tearDown, waitFor, waitForPod,
 } from './node-agent-support.ts';
-import { toolboxImage } from './node-agent-toolbox.ts';
+import { publishToolbox } from './node-agent-toolbox.ts';
 
 const CONFIGMAPS = { group: '', version: 'v1', resource: 'configmaps', namespaced: true, kind: 'ConfigMap' };
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -26,9 +26,8 @@ let image: string;
 
 before(async () => {
   registry = await startRegistry();
-  image = `${registry.host}/ferry/toolbox:v1`;
-  await publishImage(registry, 'ferry/toolbox:v1', toolboxImage());
-  cp = await startTestControlPlane({ node: { nodeName: NODE, initialBackoffMs: 1000, maxBackoffMs: 4000, leaseRenewMs: 1000 } });
+  image = await publishToolbox(registry);
+  cp = await startTestControlPlane({ node: AGENT_TUNING });
   client = clientFromKubeconfig(cp.kubeconfig);
   await client.resource(NAMESPACES).create({ metadata: { name: 'other' } });
   await client.resource(SECRETS, 'default').create({ metadata: { name: 'db' }, type: 'Opaque', data: { user: b64('admin'), password: b64('s3cr$(et)') } });
@@ -36,12 +35,7 @@ before(async () => {
   await client.resource(CONFIGMAPS, 'default').create({ metadata: { name: 'settings' }, data: { MODE: 'fast', LEVEL: '3' } });
 });
 
-after(async () => {
-  await stopAgentsAndContainers([cp?.plane.node]);
-  client?.close();
-  await cp?.close();
-  await registry?.stop();
-});
+after(() => tearDown({ cp, client, registry }));
 
 function pod(t: TestContext, name: string, container: Record<string, unknown>, namespace = 'default') {
   t.after(() => deleteAndWait(client, namespace, name));

@@ -11,9 +11,7 @@ import { publishImage, startRegistry } from './fixtures/index.ts';
 import type { RunningRegistry } from './fixtures/index.ts';
 import { startTestControlPlane } from './fixtures/control-plane.ts';
 import type { TestControlPlane } from './fixtures/control-plane.ts';
-import {
-  busyboxImage, containerOf, createPod, deleteAndWait, eventsFor, NAMESPACES, NODE, PLAIN_HTTP, PODS, SECRETS, statusOf, stopAgentsAndContainers, waitFor, waitForPod,
-} from './node-agent-support.ts';
+import { AGENT_TUNING, busyboxImage, containerOf, createPod, deleteAndWait, eventsFor, NAMESPACES, PLAIN_HTTP, PODS, SECRETS, statusOf, tearDown, waitFor, waitForPod } from './node-agent-support.ts';
 import type { PodOptions } from './node-agent-support.ts';
 
 const USER = 'alice';
@@ -32,7 +30,7 @@ before(async () => {
   await publishImage(registry, 'ferry/moving:v1', busyboxImage(['sh', '-c', 'echo first build; sleep 3600']));
   await publishImage(open, 'ferry/open:v1', busyboxImage(['sh', '-c', 'echo over plain http; sleep 3600']));
   await publishImage(open, 'ferry/replaced:v1', busyboxImage(['sh', '-c', 'echo pulled through a rule; sleep 3600']));
-  cp = await startTestControlPlane({ node: { nodeName: NODE, initialBackoffMs: 1000, maxBackoffMs: 4000, leaseRenewMs: 1000 } });
+  cp = await startTestControlPlane({ node: AGENT_TUNING });
   client = clientFromKubeconfig(cp.kubeconfig);
   for (const name of ['ns-a', 'ns-b']) await client.resource(NAMESPACES).create({ metadata: { name } });
   await client.resource(SECRETS, 'ns-a').create({
@@ -44,10 +42,7 @@ before(async () => {
 });
 
 after(async () => {
-  await stopAgentsAndContainers([cp?.plane.node]);
-  client?.close();
-  await cp?.close();
-  await registry?.stop();
+  await tearDown({ cp, client, registry });
   await open?.stop();
 });
 

@@ -12,10 +12,8 @@ import { faults, publishImage, startFaultProxy, startRegistry } from './fixtures
 import type { FaultProxy, RunningRegistry } from './fixtures/index.ts';
 import { startTestControlPlane } from './fixtures/control-plane.ts';
 import type { TestControlPlane } from './fixtures/control-plane.ts';
-import { deleteAndWait, eventsFor, NODE, PLAIN_HTTP, PODS, stopAgentsAndContainers, waitFor, waitForPod } from './node-agent-support.ts';
-import { toolboxImage } from './node-agent-toolbox.ts';
-
-const TUNING = { nodeName: NODE, initialBackoffMs: 1000, maxBackoffMs: 4000, leaseRenewMs: 1000 };
+import { AGENT_TUNING, deleteAndWait, eventsFor, NODE, PLAIN_HTTP, PODS, tearDown, waitFor, waitForPod } from './node-agent-support.ts';
+import { publishToolbox, toolboxImage } from './node-agent-toolbox.ts';
 
 let registry: RunningRegistry;
 let cp: TestControlPlane;
@@ -26,21 +24,17 @@ let slow: FaultProxy;
 
 before(async () => {
   registry = await startRegistry();
-  image = `${registry.host}/ferry/toolbox:v1`;
-  await publishImage(registry, 'ferry/toolbox:v1', toolboxImage());
+  image = await publishToolbox(registry);
   await publishImage(registry, 'ferry/slow:v1', toolboxImage());
   slow = await startFaultProxy({ target: registry.url });
   slow.addFault({ path: '/v2/ferry/slow/manifests/' }, faults.delay(2500));
-  cp = await startTestControlPlane({ node: TUNING });
+  cp = await startTestControlPlane({ node: AGENT_TUNING });
   client = clientFromKubeconfig(cp.kubeconfig);
 });
 
 after(async () => {
-  await stopAgentsAndContainers([cp?.plane.node]);
-  client?.close();
-  await cp?.close();
+  await tearDown({ cp, client, registry });
   await slow?.stop();
-  await registry?.stop();
 });
 
 interface CS {

@@ -11,7 +11,9 @@ import { publishImage, startRegistry } from './fixtures/index.ts';
 import type { RunningRegistry } from './fixtures/index.ts';
 import { startTestControlPlane } from './fixtures/control-plane.ts';
 import type { TestControlPlane } from './fixtures/control-plane.ts';
-import { busyboxImage, containerOf, createPod, deleteAndWait, eventsFor, NODE, PLAIN_HTTP, statusOf, stopAgentsAndContainers, waitForPod } from './node-agent-support.ts';
+import {
+  AGENT_TUNING, busyboxImage, containerOf, createPod, deleteAndWait, eventsFor, PLAIN_HTTP, statusOf, tearDown, waitForPod,
+} from './node-agent-support.ts';
 
 let registry: RunningRegistry;
 let cp: TestControlPlane;
@@ -21,16 +23,11 @@ before(async () => {
   registry = await startRegistry();
   await publishImage(registry, 'ferry/http-only:v1', busyboxImage(['sh', '-c', 'echo fetched over http; sleep 3600']));
   // The admin allows only this registry to be reached insecurely.
-  cp = await startTestControlPlane({ node: { nodeName: NODE, initialBackoffMs: 1000, maxBackoffMs: 4000, leaseRenewMs: 1000, allowedInsecureRegistries: [registry.host] } });
+  cp = await startTestControlPlane({ node: { ...AGENT_TUNING, allowedInsecureRegistries: [registry.host] } });
   client = clientFromKubeconfig(cp.kubeconfig);
 });
 
-after(async () => {
-  await stopAgentsAndContainers([cp?.plane.node]);
-  client?.close();
-  await cp?.close();
-  await registry?.stop();
-});
+after(() => tearDown({ cp, client, registry }));
 
 test('a tag resolved over plain HTTP is not trusted by a pod that did not ask for plain HTTP', async () => {
   const image = `${registry.host}/ferry/http-only:v1`;

@@ -14,13 +14,11 @@ import type { RunningRegistry } from './fixtures/index.ts';
 import { startTestControlPlane } from './fixtures/control-plane.ts';
 import type { TestControlPlane } from './fixtures/control-plane.ts';
 import {
-  busyboxImage, containerOf, createPod, deleteAndWait, eventsFor, NODE, PLAIN_HTTP, PODS, statusOf, stopAgentsAndContainers, waitFor, waitForPod,
+  AGENT_TUNING, busyboxImage, containerOf, createPod, deleteAndWait, eventsFor, PLAIN_HTTP, PODS, statusOf, stopAgentsAndContainers, waitFor, waitForPod,
 } from './node-agent-support.ts';
 import type { PodOptions } from './node-agent-support.ts';
 
 // Short backoffs so a crash loop shows within seconds (the kubelet's are 10 s to 5 min).
-const TUNING = { nodeName: NODE, initialBackoffMs: 1000, maxBackoffMs: 4000, leaseRenewMs: 1000 };
-
 let registry: RunningRegistry;
 let cp: TestControlPlane;
 let client: KubeClient;
@@ -32,7 +30,7 @@ before(async () => {
   registry = await startRegistry();
   image = `${registry.host}/ferry/life:v1`;
   await publishImage(registry, 'ferry/life:v1', busyboxImage());
-  cp = await startTestControlPlane({ node: TUNING });
+  cp = await startTestControlPlane({ node: AGENT_TUNING });
   client = clientFromKubeconfig(cp.kubeconfig);
 });
 
@@ -169,7 +167,7 @@ test('a restarted agent adopts a running container: same containerID, no restart
 
   // As control-plane.ts builds the embedded agent: same data dir and certs.d, its own client.
   agentClient = clientFromKubeconfig(cp.kubeconfig);
-  restarted = new NodeAgent({ ...TUNING, client: agentClient, dataDir: join(cp.dataDir, 'node'), certsDir: join(cp.dataDir, 'certs.d') });
+  restarted = new NodeAgent({ ...AGENT_TUNING, client: agentClient, dataDir: join(cp.dataDir, 'node'), certsDir: join(cp.dataDir, 'certs.d') });
   await restarted.start();
   const runtime = restarted.runtime;
   assert.ok(runtime);

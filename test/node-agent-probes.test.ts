@@ -8,12 +8,14 @@ import type { TestContext } from 'node:test';
 import { clientFromKubeconfig } from '../src/client/index.ts';
 import type { KubeClient } from '../src/client/index.ts';
 import type { KubeObject } from '../src/api/object.ts';
-import { freePort, publishImage, startRegistry } from './fixtures/index.ts';
+import { freePort, startRegistry } from './fixtures/index.ts';
 import type { RunningRegistry } from './fixtures/index.ts';
 import { startTestControlPlane } from './fixtures/control-plane.ts';
 import type { TestControlPlane } from './fixtures/control-plane.ts';
-import { deleteAndWait, eventsFor, NODE, PLAIN_HTTP, PODS, stopAgentsAndContainers, waitFor, waitForPod } from './node-agent-support.ts';
-import { toolboxImage } from './node-agent-toolbox.ts';
+import {
+  AGENT_TUNING, deleteAndWait, eventsFor, NODE, PLAIN_HTTP, PODS, tearDown, waitFor, waitForPod,
+} from './node-agent-support.ts';
+import { publishToolbox } from './node-agent-toolbox.ts';
 
 let registry: RunningRegistry;
 let cp: TestControlPlane;
@@ -22,18 +24,12 @@ let image: string;
 
 before(async () => {
   registry = await startRegistry();
-  image = `${registry.host}/ferry/toolbox:v1`;
-  await publishImage(registry, 'ferry/toolbox:v1', toolboxImage());
-  cp = await startTestControlPlane({ node: { nodeName: NODE, initialBackoffMs: 1000, maxBackoffMs: 4000, leaseRenewMs: 1000 } });
+  image = await publishToolbox(registry);
+  cp = await startTestControlPlane({ node: AGENT_TUNING });
   client = clientFromKubeconfig(cp.kubeconfig);
 });
 
-after(async () => {
-  await stopAgentsAndContainers([cp?.plane.node]);
-  client?.close();
-  await cp?.close();
-  await registry?.stop();
-});
+after(() => tearDown({ cp, client, registry }));
 
 interface CS { ready?: boolean; started?: boolean; restartCount?: number; state?: { running?: object }; lastState?: { terminated?: { exitCode: number } } }
 interface View { phase?: string; conditions?: { type: string; status: string }[]; containerStatuses?: CS[] }

@@ -5,6 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClient } from '../src/client/index.ts';
 import type { KubeObject } from '../src/api/object.ts';
 import type { NodeAgent } from '../src/node/agent/index.ts';
+import type { TestControlPlane } from './fixtures/control-plane.ts';
+import type { RunningRegistry } from './fixtures/index.ts';
 
 export const NODE = 'ferry-test-node';
 export const PODS = { group: '', version: 'v1', resource: 'pods', namespaced: true, kind: 'Pod' };
@@ -12,6 +14,8 @@ export const SECRETS = { group: '', version: 'v1', resource: 'secrets', namespac
 export const NAMESPACES = { group: '', version: 'v1', resource: 'namespaces', namespaced: false, kind: 'Namespace' };
 export const EVENTS = { group: '', version: 'v1', resource: 'events', namespaced: true, kind: 'Event' };
 export const PLAIN_HTTP = 'k8s.aliyun.com/plain-http-registry';
+/** The node agent's timing in these tests: quick back-off and lease renewal. */
+export const AGENT_TUNING = { nodeName: NODE, initialBackoffMs: 1000, maxBackoffMs: 4000, leaseRenewMs: 1000 };
 
 export { busyboxImage } from './fixtures/index.ts';
 
@@ -95,4 +99,12 @@ export async function deleteAndWait(client: KubeClient, namespace: string, name:
 export async function stopAgentsAndContainers(agents: (NodeAgent | undefined)[]): Promise<void> {
   for (const agent of agents) await agent?.stop().catch(() => {});
   for (const agent of agents) await agent?.cleanUp().catch(() => {});
+}
+
+/** A node-agent test's teardown: its agents and containers first, then the client, control plane and registry. */
+export async function tearDown(parts: { cp?: TestControlPlane | undefined; client?: KubeClient | undefined; registry?: RunningRegistry | undefined }): Promise<void> {
+  await stopAgentsAndContainers([parts.cp?.plane.node]);
+  parts.client?.close();
+  await parts.cp?.close();
+  await parts.registry?.stop();
 }

@@ -2,8 +2,8 @@
 // applets those tests use (httpd, nc, test, touch, env ...) and a CGI health endpoint that answers
 // 500 once /tmp/sick exists, for a liveness probe that fails with the kubelet's exact message.
 import { readFileSync } from 'node:fs';
-import { buildImage } from './fixtures/index.ts';
-import type { BuiltImage, TarEntry } from './fixtures/index.ts';
+import { buildImage, publishImage } from './fixtures/index.ts';
+import type { BuiltImage, RunningRegistry, TarEntry } from './fixtures/index.ts';
 
 const APPLETS = ['sh', 'echo', 'sleep', 'cat', 'ls', 'date', 'env', 'sort', 'grep', 'touch', 'rm', 'mkdir', 'test', '[', 'printf', 'httpd', 'nc', 'true', 'false'];
 
@@ -22,4 +22,10 @@ export function toolboxImage(): BuiltImage {
     { type: 'file', path: 'www/cgi-bin/health', content: Buffer.from(HEALTH_CGI), mode: 0o755 },
   ];
   return buildImage({ layers: [{ entries }], config: { Cmd: ['sleep', '3600'] } });
+}
+
+/** Publishes the toolbox image as ferry/toolbox:v1; returns its full name. */
+export async function publishToolbox(registry: RunningRegistry): Promise<string> {
+  await publishImage(registry, 'ferry/toolbox:v1', toolboxImage());
+  return `${registry.host}/ferry/toolbox:v1`;
 }

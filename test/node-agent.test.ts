@@ -13,7 +13,7 @@ import { busyboxImage, makeTempDir, publishImage, removeTempDir, startRegistry }
 import type { RunningRegistry } from './fixtures/index.ts';
 import { startTestControlPlane } from './fixtures/control-plane.ts';
 import type { TestControlPlane } from './fixtures/control-plane.ts';
-import { waitFor } from './node-agent-support.ts';
+import { AGENT_TUNING, waitFor } from './node-agent-support.ts';
 
 const NODE = 'ferry-test-node';
 const USER = 'alice';
@@ -32,7 +32,7 @@ before(async () => {
   registry = await startRegistry({ auth: { htpasswd: { [USER]: PASSWORD } } });
   image = `${registry.host}/ferry/hello:v1`;
   await publishImage(registry, 'ferry/hello:v1', busyboxImage());
-  cp = await startTestControlPlane({ node: { nodeName: NODE, initialBackoffMs: 1000, maxBackoffMs: 4000, leaseRenewMs: 1000 } });
+  cp = await startTestControlPlane({ node: AGENT_TUNING });
   client = clientFromKubeconfig(cp.kubeconfig);
 });
 
