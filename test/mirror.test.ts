@@ -2,9 +2,8 @@
 // an image replacement rule: two TLS registries with htpasswd (source and mirror), the library
 // (mirrorImage) and `ferry pull --mirror-to`.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ContentStore } from '../src/image/content/index.ts';
 import { applyReplacement, ErrorCode, mirrorImage, mirrorReplacementRule, pull, validateReplacementRules, type RegistrySettings } from '../src/image/index.ts';
@@ -12,19 +11,10 @@ import { makeTempDir, removeTempDir } from './fixtures/cleanup.ts';
 import { rejects } from './fixtures/endpoint-helpers.ts';
 import { busyboxLikeImage, multiArchImage, publishImage, skopeoInspect, type BuiltImage, type BuiltIndex } from './fixtures/images.ts';
 import { startRegistry, type RunningRegistry } from './fixtures/registry.ts';
+import { runFerry, type FerryRun } from './fixtures/ferry-cli.ts';
 
-const FERRY = resolve(import.meta.dirname, '..', 'bin', 'ferry.js');
 
-function ferry(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [FERRY, ...args], { env: { ...process.env, HOME: '/nonexistent' }, timeout: 30_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const ferry = (args: string[]): Promise<FerryRun> => runFerry(args);
 
 describe('mirroring to a second registry', () => {
   let upstream: RunningRegistry;

@@ -1,27 +1,16 @@
 // `ferry push` as a user runs it: a real TLS registry with htpasswd as the destination (its CA in
 // DATA_DIR/certs.d), the source pulled first; progress lines, --json counts, exit codes and messages.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { makeTempDir, removeTempDir } from './fixtures/cleanup.ts';
 import { busyboxLikeImage, multiArchImage, publishImage, skopeoInspect, type BuiltImage, type BuiltIndex } from './fixtures/images.ts';
 import { startRegistry, type RunningRegistry } from './fixtures/registry.ts';
+import { runFerry, type FerryRun } from './fixtures/ferry-cli.ts';
 
-const FERRY = resolve(import.meta.dirname, '..', 'bin', 'ferry.js');
-const COMMAND_TIMEOUT_MS = 30_000;
 
-function ferry(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [FERRY, ...args], { env: { ...process.env, HOME: '/nonexistent' }, timeout: COMMAND_TIMEOUT_MS });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code, signal) => done({ code: code ?? -1, stdout, stderr: signal ? `${stderr}\n(killed by ${signal}: did not exit)` : stderr }));
-  });
-}
+const ferry = (args: string[]): Promise<FerryRun> => runFerry(args);
 
 interface PushJson {
   source: string;

@@ -2,13 +2,12 @@
 // sends only its leaf), and TLS front ends started here that send leaf + root, in front of a plain
 // registry, so that install, verification and a following pull can all succeed.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect as netConnect, createServer as createNetServer } from 'node:net';
 import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { connect as tlsConnect, createServer as createTlsServer } from 'node:tls';
 import { busyboxLikeImage, publishImage } from './fixtures/images.ts';
@@ -16,19 +15,10 @@ import { createCa } from './fixtures/pki.ts';
 import type { Ca } from './fixtures/pki.ts';
 import { startRegistry } from './fixtures/registry.ts';
 import type { RunningRegistry } from './fixtures/registry.ts';
+import { runFerry, type FerryRun } from './fixtures/ferry-cli.ts';
 
-const bin = resolve(import.meta.dirname, '../bin/ferry.js');
-
-function ferry(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, FERRY_DATA_DIR: join(work, 'data') } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.stdin.end();
-    child.on('exit', (code) => done({ code, stdout, stderr }));
-  });
+function ferry(args: string[]): Promise<FerryRun> {
+  return runFerry(args, { FERRY_DATA_DIR: join(work, 'data') });
 }
 
 // A TLS terminator sending `cert` (leaf + root) that forwards the bytes to a plain registry.
