@@ -23,8 +23,8 @@ export interface RegistryClientOptions {
   endpoints: RegistryEndpoint[];
   credential?: Credential | undefined;
   certsDir?: string | undefined;
-  retry?: RetryPolicy;
-  idleTimeoutMs?: number;
+  retry?: RetryPolicy | undefined;
+  idleTimeoutMs?: number | undefined;
 }
 
 export interface FetchedManifest {

@@ -9,22 +9,14 @@ import { ErrorCode, ImageError } from '../errors.ts';
 import { Authorizer } from './authorizer.ts';
 import { readBody } from './body.ts';
 import { endpointUrl, exchange, type ExchangeContext, type ExchangeOptions } from './exchange.ts';
-import type { RegistryEndpoint } from './hosts.ts';
+import type { RegistryClientOptions } from './client.ts';
 import type { HttpResponse } from './http.ts';
 import { MANIFEST_ACCEPT } from './manifest.ts';
 import { pushStatusError, type PushErrorContext } from './push-errors.ts';
-import { DEFAULT_RETRY, type RetryPolicy } from './retry.ts';
+import { DEFAULT_RETRY } from './retry.ts';
 
-export interface PushClientOptions {
-  registry: string;
-  repository: string;
-  /** Canonical destination reference, for messages. */
-  image: string;
-  endpoints: RegistryEndpoint[];
-  credential?: Credential | undefined;
-  certsDir?: string | undefined;
-  retry?: RetryPolicy | undefined;
-  idleTimeoutMs?: number | undefined;
+/** The pull client's options (the same registry, endpoints and credential), plus upload settings. */
+export interface PushClientOptions extends RegistryClientOptions {
   /** Upload in PATCH requests of at most this many bytes (for proxies that cap request bodies); default one PUT. */
   chunkSize?: number | undefined;
 }
