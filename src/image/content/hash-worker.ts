@@ -4,8 +4,9 @@
 // Each stream also writes back early (see writeback.ts).
 import { createHash, type Hash } from 'node:crypto';
 import { fdatasync, writeSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { parentPort } from 'node:worker_threads';
-import { WRITEBACK_BYTES } from './writeback.ts';
+import { EarlyWriteback } from './writeback.ts';
 
 export type HashRequest =
   | { id: number; op: 'open'; stream: number; algorithm: string }
@@ -16,30 +17,17 @@ export type HashReply = { id: number; ok: true; hex?: string } | { id: number; o
 
 interface Stream {
   hash: Hash;
-  unsynced: number;
-  /** The fdatasync in flight, if any. Settled before the stream's digest or drop is answered, so
-   * the caller never closes the fd under it (a reused fd number would be synced instead). */
-  syncing: Promise<void> | undefined;
+  /** Made at the first write, which brings the fd. */
+  writeback?: EarlyWriteback;
 }
 
 const streams = new Map<number, Stream>();
-
-function writeback(s: Stream, fd: number): void {
-  if (s.syncing !== undefined || s.unsynced < WRITEBACK_BYTES) return;
-  s.unsynced = 0;
-  // Errors are not reported here: commit's own fsync reports them.
-  s.syncing = new Promise((resolve) =>
-    fdatasync(fd, () => {
-      s.syncing = undefined;
-      resolve();
-    }),
-  );
-}
+const datasync = promisify(fdatasync);
 
 async function handle(req: HashRequest): Promise<HashReply> {
   switch (req.op) {
     case 'open':
-      streams.set(req.stream, { hash: createHash(req.algorithm), unsynced: 0, syncing: undefined });
+      streams.set(req.stream, { hash: createHash(req.algorithm) });
       return { id: req.id, ok: true };
     case 'write': {
       const { chunk, fd } = req;
@@ -48,21 +36,21 @@ async function handle(req: HashRequest): Promise<HashReply> {
       const s = streams.get(req.stream);
       if (s !== undefined) {
         s.hash.update(chunk);
-        s.unsynced += chunk.byteLength;
-        writeback(s, fd);
+        s.writeback ??= new EarlyWriteback(() => datasync(fd));
+        s.writeback.wrote(chunk.byteLength);
       }
       return { id: req.id, ok: true };
     }
     case 'digest': {
       const s = streams.get(req.stream);
       streams.delete(req.stream);
-      await s?.syncing;
+      await s?.writeback?.settled();
       return { id: req.id, ok: true, hex: s?.hash.digest('hex') };
     }
     case 'drop': {
       const s = streams.get(req.stream);
       streams.delete(req.stream);
-      await s?.syncing;
+      await s?.writeback?.settled();
       return { id: req.id, ok: true };
     }
   }

@@ -12,7 +12,7 @@ import { fsyncDir, tempName, unlinkIfExists } from './fs-atomic.ts';
 import type { LayoutPaths } from './layout.ts';
 import { createHash, type Hash } from 'node:crypto';
 import { hashWorkerRunning, WorkerHashWriter } from './hash-writer.ts';
-import { WRITEBACK_BYTES } from './writeback.ts';
+import { EarlyWriteback } from './writeback.ts';
 import type { FileLock } from './lock.ts';
 import type { CommittedBlob } from './types.ts';
 import { abortedError } from './wait.ts';
@@ -58,11 +58,9 @@ export class BlobWriter {
   // tiny layers) here, where that costs less than a round trip to the worker or its start.
   readonly #hash: WorkerHashWriter | undefined;
   readonly #localHash: Hash | undefined;
+  // On the local path; the worker writes back its streams itself.
+  readonly #writeback: EarlyWriteback | undefined;
   #offset = 0;
-  #unsynced = 0;
-  // The early writeback in flight on the local path (see hash-worker.ts); settled before the
-  // handle is synced or closed.
-  #writeback: Promise<void> | undefined;
   // Followers (see follow()) waiting for more bytes or the end.
   #waiters: (() => void)[] = [];
   #state: State = 'open';
@@ -78,7 +76,10 @@ export class BlobWriter {
     // The worker only when it already runs (a large pull started it, or a server keeps it): its
     // start costs ~50 ms of CPU, more than hashing a typical layer here.
     if ((init.size ?? 0) >= WORKER_MIN_BYTES && hashWorkerRunning()) this.#hash = new WorkerHashWriter(init.digest.algorithm);
-    else this.#localHash = createHash(init.digest.algorithm);
+    else {
+      this.#localHash = createHash(init.digest.algorithm);
+      this.#writeback = new EarlyWriteback(() => handle.datasync());
+    }
     const signal = init.signal;
     if (signal !== undefined) {
       this.#onAbort = () => void this.abort().catch(() => {});
@@ -118,7 +119,7 @@ export class BlobWriter {
         this.#localHash?.update(chunk);
         let done = 0;
         while (done < chunk.byteLength) done += (await this.#handle.write(chunk, done, chunk.byteLength - done, null)).bytesWritten;
-        this.#startWriteback(chunk.byteLength);
+        this.#writeback?.wrote(chunk.byteLength);
       }
       this.#offset += chunk.byteLength;
       this.#wake();
@@ -205,7 +206,7 @@ export class BlobWriter {
       }
       // Read-only before it becomes visible: a stored blob is never opened for writing again.
       await this.#handle.chmod(0o444);
-      await this.#writeback;
+      await this.#writeback?.settled();
       await this.#handle.sync();
       await this.#handle.close();
       const target = join(paths.root, blobRelativePath(digest));
@@ -228,17 +229,6 @@ export class BlobWriter {
     const result = this.#queue.then(() => this.#discard());
     this.#queue = result.catch(() => {});
     return result;
-  }
-
-  #startWriteback(bytes: number): void {
-    this.#unsynced += bytes;
-    if (this.#writeback !== undefined || this.#unsynced < WRITEBACK_BYTES) return;
-    this.#unsynced = 0;
-    // Errors surface from commit's own sync.
-    this.#writeback = this.#handle.datasync().then(
-      () => (this.#writeback = undefined),
-      () => (this.#writeback = undefined),
-    );
   }
 
   #run<T>(fn: () => Promise<T>): Promise<T> {
@@ -271,7 +261,7 @@ export class BlobWriter {
     this.#state = 'aborted';
     this.#wake();
     await this.#hash?.drop();
-    await this.#writeback;
+    await this.#writeback?.settled();
     try {
       await this.#handle.close().catch(() => {});
       await unlinkIfExists(this.#tempPath);
