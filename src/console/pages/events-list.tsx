@@ -8,6 +8,7 @@ import { useLiveList } from '../hooks/use-live-list.ts';
 import { useNow } from '../hooks/use-now.ts';
 import { useSession } from '../hooks/session.ts';
 import { byNewest, eventRow, isPodOf } from '../pods.ts';
+import { DataTable } from '../components/data-table.tsx';
 
 export function EventsList({ kind, name, podNames }: { kind: WorkloadKind; name: string; podNames: string[] }) {
   const { namespace } = useSession();
@@ -25,32 +26,18 @@ export function EventsList({ kind, name, podNames }: { kind: WorkloadKind; name:
       <h2 id="events-title">Events</h2>
       <ListStatus loaded={own.loaded && pods.loaded} error={own.error ?? pods.error} count={rows.length} empty="No events yet." />
       {rows.length > 0 && (
-        <div className="table-wrap">
-          <table className="events" aria-live="polite">
-            <thead>
-              <tr>
-                <th scope="col">Type</th>
-                <th scope="col">Reason</th>
-                <th scope="col">Object</th>
-                <th scope="col">Message</th>
-                <th scope="col">Count</th>
-                <th scope="col">Last seen</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.key} className={r.type === 'Warning' ? 'warning' : undefined}>
-                  <td>{r.type}</td>
-                  <td>{r.reason}</td>
-                  <td className="mono">{r.object}</td>
-                  <td className="wrap message">{r.message}</td>
-                  <td>{r.count}</td>
-                  <td>{age(r.last, now)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={['Type', 'Reason', 'Object', 'Message', 'Count', 'Last seen']} className="events" live>
+          {rows.map((r) => (
+            <tr key={r.key} className={r.type === 'Warning' ? 'warning' : undefined}>
+              <td>{r.type}</td>
+              <td>{r.reason}</td>
+              <td className="mono">{r.object}</td>
+              <td className="wrap message">{r.message}</td>
+              <td>{r.count}</td>
+              <td>{age(r.last, now)}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );

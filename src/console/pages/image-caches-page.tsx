@@ -9,6 +9,7 @@ import { useLiveList } from '../hooks/use-live-list.ts';
 import { useNow } from '../hooks/use-now.ts';
 import { useSession } from '../hooks/session.ts';
 import { CreateImageCacheDialog } from './create-image-cache-dialog.tsx';
+import { DataTable } from '../components/data-table.tsx';
 
 export function ImageCachesPage() {
   const { client } = useSession();
@@ -29,44 +30,28 @@ export function ImageCachesPage() {
       <p className="muted">Images pulled onto the nodes ahead of the pods that use them (eci.alibabacloud.com/v1 ImageCache, cluster-wide).</p>
       <ListStatus loaded={list.loaded} error={list.error} count={items.length} empty="No image caches." />
       {items.length > 0 && (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Phase</th>
-                <th scope="col">Progress</th>
-                <th scope="col">Images</th>
-                <th scope="col">Age</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
+        <DataTable columns={['Name', 'Phase', 'Progress', 'Images', 'Age']} actions>
+          {items.map((ic) => {
+            const status = (ic['status'] ?? {}) as { phase?: string; progress?: string; reason?: string; message?: string };
+            const images = ((ic['spec'] as { images?: string[] } | undefined)?.images ?? []).join(', ');
+            return (
+              <tr key={ic.metadata.uid ?? ic.metadata.name}>
+                <th scope="row">{ic.metadata.name}</th>
+                <td className={status.phase === 'Ready' ? 'ok' : status.phase?.includes('Failed') === true ? 'bad' : 'pending'} title={status.message ?? (status.phase === undefined ? 'No phase reported yet' : undefined)}>
+                  {status.phase ?? '—'}
+                </td>
+                <td>{status.progress ?? '—'}</td>
+                <td className="mono wrap">{images}</td>
+                <td>{age(ic.metadata.creationTimestamp, now)}</td>
+                <td className="actions">
+                  <button type="button" className="danger-text" aria-label={`Delete image cache ${ic.metadata.name ?? ''}`} onClick={() => (setError(undefined), setDeleting(ic.metadata.name))}>
+                    Delete
+                  </button>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {items.map((ic) => {
-                const status = (ic['status'] ?? {}) as { phase?: string; progress?: string; reason?: string; message?: string };
-                const images = ((ic['spec'] as { images?: string[] } | undefined)?.images ?? []).join(', ');
-                return (
-                  <tr key={ic.metadata.uid ?? ic.metadata.name}>
-                    <th scope="row">{ic.metadata.name}</th>
-                    <td className={status.phase === 'Ready' ? 'ok' : status.phase?.includes('Failed') === true ? 'bad' : 'pending'} title={status.message ?? (status.phase === undefined ? 'No phase reported yet' : undefined)}>
-                      {status.phase ?? '—'}
-                    </td>
-                    <td>{status.progress ?? '—'}</td>
-                    <td className="mono wrap">{images}</td>
-                    <td>{age(ic.metadata.creationTimestamp, now)}</td>
-                    <td className="actions">
-                      <button type="button" className="danger-text" aria-label={`Delete image cache ${ic.metadata.name ?? ''}`} onClick={() => (setError(undefined), setDeleting(ic.metadata.name))}>
-                        Delete
-                      </button>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
       )}
       {creating && <CreateImageCacheDialog onClose={() => setCreating(false)} />}
       {deleting !== undefined && (

@@ -4,6 +4,7 @@ import { ListStatus } from '../components/list-status.tsx';
 import { bytes, shortDigest } from '../format.ts';
 import { useLiveList } from '../hooks/use-live-list.ts';
 import { cachesHolding } from '../images.ts';
+import { DataTable } from '../components/data-table.tsx';
 
 interface NodeImage {
   names?: string[];
@@ -35,34 +36,21 @@ export function ImagesPage() {
       <p className="muted">Images stored on each node, as its node agent reports them.</p>
       <ListStatus loaded={nodes.loaded} error={nodes.error} count={rows.length} empty={nodes.items.length === 0 ? 'No nodes have joined yet.' : 'No node reports any image yet (Node status.images is empty).'} />
       {rows.length > 0 && (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Image</th>
-                <th scope="col">Digest</th>
-                <th scope="col">Size</th>
-                <th scope="col">Node</th>
-                <th scope="col">Image cache</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.key}>
-                  <th scope="row" className="mono wrap">
-                    {r.refs.length > 0 ? r.refs.join(', ') : '<none>'}
-                  </th>
-                  <td className="mono" title={r.digest}>
-                    {r.digest === '' ? '—' : shortDigest(r.digest)}
-                  </td>
-                  <td>{bytes(r.size)}</td>
-                  <td>{r.node}</td>
-                  <td>{r.caches.length > 0 ? r.caches.join(', ') : '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={['Image', 'Digest', 'Size', 'Node', 'Image cache']}>
+          {rows.map((r) => (
+            <tr key={r.key}>
+              <th scope="row" className="mono wrap">
+                {r.refs.length > 0 ? r.refs.join(', ') : '<none>'}
+              </th>
+              <td className="mono" title={r.digest}>
+                {r.digest === '' ? '—' : shortDigest(r.digest)}
+              </td>
+              <td>{bytes(r.size)}</td>
+              <td>{r.node}</td>
+              <td>{r.caches.length > 0 ? r.caches.join(', ') : '—'}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );

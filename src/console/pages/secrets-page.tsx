@@ -10,6 +10,7 @@ import { useLiveList } from '../hooks/use-live-list.ts';
 import { useNow } from '../hooks/use-now.ts';
 import { useSession } from '../hooks/session.ts';
 import { CreateSecretDialog } from './create-secret-dialog.tsx';
+import { DataTable } from '../components/data-table.tsx';
 
 export function SecretsPage() {
   const { client, namespace } = useSession();
@@ -39,36 +40,21 @@ export function SecretsPage() {
       </div>
       <ListStatus loaded={list.loaded} error={list.error} count={items.length} empty={`No secrets in ${namespace}.`} />
       {items.length > 0 && (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Type</th>
-                <th scope="col">Data</th>
-                <th scope="col">Age</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((s: KubeObject) => (
-                <tr key={s.metadata.uid ?? s.metadata.name}>
-                  <th scope="row">{s.metadata.name}</th>
-                  <td className="mono">{String(s['type'] ?? 'Opaque')}</td>
-                  <td>{Object.keys((s['data'] as Record<string, unknown> | undefined) ?? {}).length}</td>
-                  <td>{age(s.metadata.creationTimestamp, now)}</td>
-                  <td className="actions">
-                    <button type="button" className="danger-text" onClick={() => (setDeleteError(undefined), setDeleting(s.metadata.name))} aria-label={`Delete secret ${s.metadata.name ?? ''}`}>
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={['Name', 'Type', 'Data', 'Age']} actions>
+          {items.map((s: KubeObject) => (
+            <tr key={s.metadata.uid ?? s.metadata.name}>
+              <th scope="row">{s.metadata.name}</th>
+              <td className="mono">{String(s['type'] ?? 'Opaque')}</td>
+              <td>{Object.keys((s['data'] as Record<string, unknown> | undefined) ?? {}).length}</td>
+              <td>{age(s.metadata.creationTimestamp, now)}</td>
+              <td className="actions">
+                <button type="button" className="danger-text" onClick={() => (setDeleteError(undefined), setDeleting(s.metadata.name))} aria-label={`Delete secret ${s.metadata.name ?? ''}`}>
+                  Delete
+                </button>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {creating && <CreateSecretDialog onClose={() => setCreating(false)} />}
       {deleting !== undefined && (

@@ -15,6 +15,7 @@ import { workloadRow } from '../workloads.ts';
 import { EventsList } from './events-list.tsx';
 import { LogViewer } from './log-viewer.tsx';
 import { WorkloadActions } from './workload-actions.tsx';
+import { DataTable } from '../components/data-table.tsx';
 
 function selectorOf(o: KubeObject | undefined): string | undefined {
   const labels = (o?.['spec'] as { selector?: { matchLabels?: Record<string, string> } } | undefined)?.selector?.matchLabels;
@@ -79,44 +80,29 @@ export function WorkloadDetailPage({ kind, name }: { kind: WorkloadKind; name: s
         <h2 id="pods-title">Pods</h2>
         {pods.loaded && podRows.length === 0 && <p className="muted">No pods.</p>}
         {podRows.length > 0 && (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Ready</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Restarts</th>
-                  <th scope="col">Node</th>
-                  <th scope="col">Image digest</th>
-                  <th scope="col">Age</th>
-                </tr>
-              </thead>
-              <tbody>
-                {podRows.map((p) => (
-                  <tr key={p.name} data-testid={`pod-${p.name}`}>
-                    <th scope="row" className="mono">
-                      {p.name}
-                    </th>
-                    <td>{p.ready}</td>
-                    <td className={p.status === 'Running' ? 'ok' : p.status === 'Pending' || p.status === 'ContainerCreating' ? 'pending' : 'bad'} data-testid="pod-status">
-                      {p.status}
-                    </td>
-                    <td>{p.restarts}</td>
-                    <td>{p.node || '—'}</td>
-                    <td className="mono">
-                      {p.containers.map((c) => (
-                        <span key={c.name} title={c.imageID} className="digest">
-                          {c.imageID === '' ? '—' : shortDigest(c.imageID)}
-                        </span>
-                      ))}
-                    </td>
-                    <td>{age(p.created, now)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable columns={['Name', 'Ready', 'Status', 'Restarts', 'Node', 'Image digest', 'Age']}>
+            {podRows.map((p) => (
+              <tr key={p.name} data-testid={`pod-${p.name}`}>
+                <th scope="row" className="mono">
+                  {p.name}
+                </th>
+                <td>{p.ready}</td>
+                <td className={p.status === 'Running' ? 'ok' : p.status === 'Pending' || p.status === 'ContainerCreating' ? 'pending' : 'bad'} data-testid="pod-status">
+                  {p.status}
+                </td>
+                <td>{p.restarts}</td>
+                <td>{p.node || '—'}</td>
+                <td className="mono">
+                  {p.containers.map((c) => (
+                    <span key={c.name} title={c.imageID} className="digest">
+                      {c.imageID === '' ? '—' : shortDigest(c.imageID)}
+                    </span>
+                  ))}
+                </td>
+                <td>{age(p.created, now)}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
       <EventsList kind={kind} name={name} podNames={podRows.map((p) => p.name)} />

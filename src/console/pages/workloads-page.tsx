@@ -8,6 +8,7 @@ import { useNow } from '../hooks/use-now.ts';
 import { useSession } from '../hooks/session.ts';
 import { workloadRow } from '../workloads.ts';
 import { WorkloadActions } from './workload-actions.tsx';
+import { DataTable } from '../components/data-table.tsx';
 
 export function WorkloadsPage() {
   const { namespace } = useSession();
@@ -26,44 +27,26 @@ export function WorkloadsPage() {
       </div>
       <ListStatus loaded={loaded} error={deployments.error ?? statefulSets.error} count={rows.length} empty={`No Deployments or StatefulSets in ${namespace}.`} />
       {rows.length > 0 && (
-        <div className="table-wrap">
-          <table className="workloads">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Type</th>
-                <th scope="col">Ready</th>
-                <th scope="col">Up-to-date</th>
-                <th scope="col">Available</th>
-                <th scope="col">Age</th>
-                <th scope="col">Images</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={`${r.kind}/${r.name}`} data-testid={`workload-${r.name}`}>
-                  <th scope="row">
-                    <NavLink to={{ page: 'workload', kind: r.kind, name: r.name }}>{r.name}</NavLink>
-                  </th>
-                  <td>{r.kind}</td>
-                  <td className={r.ready === r.desired ? 'ok' : 'pending'} data-testid="ready">
-                    {r.ready}/{r.desired}
-                  </td>
-                  <td>{r.upToDate}</td>
-                  <td>{r.available}</td>
-                  <td>{age(r.created, now)}</td>
-                  <td className="mono wrap">{r.images.join(', ')}</td>
-                  <td className="actions">
-                    <WorkloadActions row={r} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={['Name', 'Type', 'Ready', 'Up-to-date', 'Available', 'Age', 'Images']} actions className="workloads">
+          {rows.map((r) => (
+            <tr key={`${r.kind}/${r.name}`} data-testid={`workload-${r.name}`}>
+              <th scope="row">
+                <NavLink to={{ page: 'workload', kind: r.kind, name: r.name }}>{r.name}</NavLink>
+              </th>
+              <td>{r.kind}</td>
+              <td className={r.ready === r.desired ? 'ok' : 'pending'} data-testid="ready">
+                {r.ready}/{r.desired}
+              </td>
+              <td>{r.upToDate}</td>
+              <td>{r.available}</td>
+              <td>{age(r.created, now)}</td>
+              <td className="mono wrap">{r.images.join(', ')}</td>
+              <td className="actions">
+                <WorkloadActions row={r} />
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );
