@@ -56,6 +56,20 @@ interface ConfirmProps {
   onClose(): void;
 }
 
+/** A dialog's Cancel and submit buttons; the submit button is off while `busy`. */
+export function DialogActions(p: { onCancel(): void; label: ReactNode; busy: boolean; danger?: boolean; onConfirm?: () => void }) {
+  return (
+    <div className="dialog-actions">
+      <button type="button" onClick={p.onCancel}>
+        Cancel
+      </button>
+      <button type={p.onConfirm === undefined ? 'submit' : 'button'} className={p.danger === true ? 'danger' : 'primary'} disabled={p.busy} onClick={p.onConfirm}>
+        {p.label}
+      </button>
+    </div>
+  );
+}
+
 export function ConfirmDialog(p: ConfirmProps) {
   return (
     <Dialog title={p.title} onClose={p.onClose}>
@@ -65,14 +79,7 @@ export function ConfirmDialog(p: ConfirmProps) {
           {p.error}
         </p>
       )}
-      <div className="dialog-actions">
-        <button type="button" onClick={p.onClose}>
-          Cancel
-        </button>
-        <button type="button" className="danger" disabled={p.busy} onClick={p.onConfirm}>
-          {p.confirmLabel}
-        </button>
-      </div>
+      <DialogActions onCancel={p.onClose} label={p.confirmLabel} busy={p.busy ?? false} danger onConfirm={p.onConfirm} />
     </Dialog>
   );
 }

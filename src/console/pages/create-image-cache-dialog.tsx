@@ -5,7 +5,7 @@ import type { FormEvent } from 'react';
 import { ConsoleApiError } from '../api/client.ts';
 import { messageOf } from '../api/errors.ts';
 import { RESOURCES, resourcePath } from '../api/paths.ts';
-import { Dialog } from '../components/dialog.tsx';
+import { Dialog, DialogActions } from '../components/dialog.tsx';
 import { FormError, TextField } from '../components/fields.tsx';
 import { GENERAL, hasErrors } from '../forms/field-errors.ts';
 import type { FormErrors } from '../forms/field-errors.ts';
@@ -69,14 +69,7 @@ export function CreateImageCacheDialog({ onClose }: { onClose(): void }) {
           <TextField id="ic-retention" label="Retention (days)" value={values.retentionDays} inputMode="numeric" onChange={(retentionDays) => set({ retentionDays })} error={show('retentionDays')} placeholder="7" />
         </div>
         <FormError message={serverErrors[GENERAL]} />
-        <div className="dialog-actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create'}
-          </button>
-        </div>
+        <DialogActions onCancel={onClose} label={busy ? 'Creating…' : 'Create'} busy={busy} />
       </form>
     </Dialog>
   );

@@ -5,7 +5,7 @@ import type { FormEvent } from 'react';
 import { ConsoleApiError } from '../api/client.ts';
 import { messageOf } from '../api/errors.ts';
 import { RESOURCES, resourcePath } from '../api/paths.ts';
-import { Dialog } from '../components/dialog.tsx';
+import { Dialog, DialogActions } from '../components/dialog.tsx';
 import { FormError, SelectField, TextField } from '../components/fields.tsx';
 import { KeyValueEditor } from '../components/key-value-editor.tsx';
 import { GENERAL, hasErrors } from '../forms/field-errors.ts';
@@ -82,14 +82,7 @@ export function CreateSecretDialog({ onClose }: { onClose(): void }) {
           <KeyValueEditor id="secret-entries" legend="Data" rows={values.entries} onChange={(entries) => set({ entries })} error={shown('entries')} secretValues />
         )}
         <FormError message={serverErrors[GENERAL]} />
-        <div className="dialog-actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create'}
-          </button>
-        </div>
+        <DialogActions onCancel={onClose} label={busy ? 'Creating…' : 'Create'} busy={busy} />
       </form>
     </Dialog>
   );

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { messageOf } from '../api/errors.ts';
 import { resourcePath, workloadResource } from '../api/paths.ts';
-import { ConfirmDialog, Dialog } from '../components/dialog.tsx';
+import { ConfirmDialog, Dialog, DialogActions } from '../components/dialog.tsx';
 import { SelectField, TextField } from '../components/fields.tsx';
 import { useSession } from '../hooks/session.ts';
 import { restartPatch, setImagePatch } from '../workloads.ts';
@@ -71,14 +71,7 @@ export function WorkloadActions({ row, onDeleted }: { row: WorkloadRow; onDelete
         <Dialog title={`Scale ${row.name}`} onClose={() => setAction(undefined)}>
           <form className="dialog-body form" onSubmit={submitScale} noValidate>
             <TextField id="scale-replicas" label="Replicas" value={replicas} onChange={setReplicas} inputMode="numeric" error={error} />
-            <div className="dialog-actions">
-              <button type="button" onClick={() => setAction(undefined)}>
-                Cancel
-              </button>
-              <button type="submit" className="primary" disabled={busy}>
-                Scale
-              </button>
-            </div>
+            <DialogActions onCancel={() => setAction(undefined)} label="Scale" busy={busy} />
           </form>
         </Dialog>
       )}
@@ -98,14 +91,7 @@ export function WorkloadActions({ row, onDeleted }: { row: WorkloadRow; onDelete
               />
             )}
             <TextField id="edit-image" label="Image" value={image} onChange={setImage} error={error} />
-            <div className="dialog-actions">
-              <button type="button" onClick={() => setAction(undefined)}>
-                Cancel
-              </button>
-              <button type="submit" className="primary" disabled={busy}>
-                Save
-              </button>
-            </div>
+            <DialogActions onCancel={() => setAction(undefined)} label="Save" busy={busy} />
           </form>
         </Dialog>
       )}
