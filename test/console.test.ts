@@ -15,6 +15,7 @@ import { startTestControlPlane } from './fixtures/control-plane.ts';
 import type { TestControlPlane } from './fixtures/control-plane.ts';
 import { busyboxImage, publishImage, startRegistry } from './fixtures/index.ts';
 import type { RunningRegistry } from './fixtures/index.ts';
+import { stopAgentsAndContainers } from './node-agent-support.ts';
 
 const USER = 'janedoe';
 const PASSWORD = 's3cret-pass';
@@ -137,11 +138,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   for (const name of ['awesome', 'wrongpass']) await cp?.kubectl(32, ['delete', 'deployment', name, '--ignore-not-found', '--wait=true', '--timeout=60s']).catch(() => undefined);
-  await cp?.plane.node?.stop();
-  const runtime = cp?.plane.node?.runtime;
-  if (runtime !== undefined) {
-    for (const c of await runtime.listContainers().catch(() => [])) await runtime.removeContainer(c.id, { force: true }).catch(() => {});
-  }
+  await stopAgentsAndContainers([cp?.plane.node]);
   await cp?.close();
   await registry?.stop();
 });

@@ -13,7 +13,7 @@ import { busyboxImage, makeTempDir, publishImage, removeTempDir, startRegistry }
 import type { RunningRegistry } from './fixtures/index.ts';
 import { startTestControlPlane } from './fixtures/control-plane.ts';
 import type { TestControlPlane } from './fixtures/control-plane.ts';
-import { AGENT_TUNING, waitFor } from './node-agent-support.ts';
+import { AGENT_TUNING, tearDown, waitFor } from './node-agent-support.ts';
 
 const NODE = 'ferry-test-node';
 const USER = 'alice';
@@ -36,18 +36,9 @@ before(async () => {
   client = clientFromKubeconfig(cp.kubeconfig);
 });
 
-after(async () => {
-  // Whatever a failed test left: every container and its mounts, then the agent, registry and dirs.
-  // The agent stops first, so it cannot restart what is removed next.
-  await cp?.plane.node?.stop();
-  const runtime = cp?.plane.node?.runtime;
-  if (runtime !== undefined) {
-    for (const c of await runtime.listContainers().catch(() => [])) await runtime.removeContainer(c.id, { force: true }).catch(() => {});
-  }
-  client?.close();
-  await cp?.close();
-  await registry?.stop();
-});
+// Whatever a failed test left: the agent stops first (so it cannot restart what is removed
+// next), then every container and its mounts, then the client, control plane and registry.
+after(() => tearDown({ cp, client, registry }));
 
 function dockerConfig(password: string): string {
   const auth = Buffer.from(`${USER}:${password}`).toString('base64');

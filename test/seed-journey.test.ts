@@ -11,6 +11,7 @@ import { busyboxImage, publishImage, startRegistry } from './fixtures/index.ts';
 import type { RunningRegistry } from './fixtures/index.ts';
 import { startTestControlPlane } from './fixtures/control-plane.ts';
 import type { KubectlResult, TestControlPlane } from './fixtures/control-plane.ts';
+import { stopAgentsAndContainers } from './node-agent-support.ts';
 
 const USER = 'janedoe';
 const PASSWORD = 's3cret-pass';
@@ -41,11 +42,7 @@ before(async () => {
 
 after(async () => {
   await k(['delete', 'deployment', 'foo', '--wait=true', '--timeout=60s']).catch(() => undefined);
-  await cp?.plane.node?.stop();
-  const runtime = cp?.plane.node?.runtime;
-  if (runtime !== undefined) {
-    for (const c of await runtime.listContainers().catch(() => [])) await runtime.removeContainer(c.id, { force: true }).catch(() => {});
-  }
+  await stopAgentsAndContainers([cp?.plane.node]);
   await cp?.close();
   await registry?.stop();
 });

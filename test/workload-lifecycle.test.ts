@@ -12,6 +12,7 @@ import type { RunningRegistry } from './fixtures/index.ts';
 import { startTestControlPlane } from './fixtures/control-plane.ts';
 import type { KubectlResult, TestControlPlane } from './fixtures/control-plane.ts';
 import { mountsUnder } from '../src/node/runtime/index.ts';
+import { stopAgentsAndContainers } from './node-agent-support.ts';
 
 const USER = 'deployer';
 const PASSWORD = 'rollout-pass';
@@ -83,9 +84,7 @@ before(async () => {
 });
 
 after(async () => {
-  await cp?.plane.node?.stop();
-  const rt = runtime();
-  if (rt !== undefined) for (const c of await rt.listContainers().catch(() => [])) await rt.removeContainer(c.id, { force: true }).catch(() => {});
+  await stopAgentsAndContainers([cp?.plane.node]);
   await cp?.close();
   await registry?.stop();
 });
