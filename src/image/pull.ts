@@ -7,7 +7,7 @@ import { credentialFingerprint, type Credential } from './credential.ts';
 import { ErrorCode, ImageError, isImageError } from './errors.ts';
 import type { PullEvent, PullSnapshots, PullStore } from './pull-types.ts';
 import { parseReference, type Reference } from './reference.ts';
-import { RegistryClient, type FetchedManifest } from './registry/client.ts';
+import { clientOptionsFor, RegistryClient, type FetchedManifest } from './registry/client.ts';
 import { resolveEndpoints, type RegistrySettings } from './registry/hosts.ts';
 import { hostPlatform, MAX_MANIFEST_BYTES, parseManifest, selectPlatform, type Descriptor, type ImageManifest, type Platform } from './registry/manifest.ts';
 import { tryCredentials } from './credential-attempts.ts';
@@ -200,14 +200,7 @@ async function resolveWithCredentials(
   endpoints: Awaited<ReturnType<typeof resolveEndpoints>>,
 ): Promise<{ client: RegistryClient; top: FetchedManifest }> {
   return tryCredentials(options.credentials, async (credential) => {
-    const client = new RegistryClient({
-      registry: ref.registry,
-      repository: ref.repository,
-      image: ref.toString(),
-      endpoints: endpoints.map((e) => ({ ...e, tls: { ...e.tls } })),
-      credential,
-      certsDir: options.settings?.certsDir,
-    });
+    const client = new RegistryClient(clientOptionsFor(ref, endpoints, credential, options.settings?.certsDir));
     const top = await client.manifest(ref.digest ?? ref.tag ?? 'latest', options.signal);
     return { client, top };
   }, { action: 'pulling', image: ref.toString(), registry: ref.registry });

@@ -13,6 +13,7 @@ import { planPush, type PushPlan } from './push-plan.ts';
 import type { PushCounts, PushEvent, PushOptions, PushResult } from './push-types.ts';
 import { parseReference, type Reference } from './reference.ts';
 import { resolveEndpoints, type RegistryEndpoint } from './registry/hosts.ts';
+import { clientOptionsFor } from './registry/client.ts';
 import { RegistryPushClient } from './registry/upload.ts';
 import { tryCredentials } from './credential-attempts.ts';
 
@@ -56,12 +57,7 @@ async function pushWith(
   const { signal, store } = options;
   const emit = options.onEvent ?? (() => {});
   const client = new RegistryPushClient({
-    registry: dest.registry,
-    repository: dest.repository,
-    image: dest.toString(),
-    endpoints: endpoints.map((e) => ({ ...e, tls: { ...e.tls } })),
-    credential,
-    certsDir: options.settings?.certsDir,
+    ...clientOptionsFor(dest, endpoints, credential, options.settings?.certsDir),
     retry: options.retry,
     chunkSize: options.chunkSize,
   });

@@ -27,6 +27,26 @@ export interface RegistryClientOptions {
   idleTimeoutMs?: number | undefined;
 }
 
+/**
+ * The options that aim a client (pull or push) at `ref`'s repository: each client gets its own
+ * copy of the endpoints' TLS settings, so one client's changes never reach another's.
+ */
+export function clientOptionsFor(
+  ref: { registry: string; repository: string; toString(): string },
+  endpoints: readonly RegistryEndpoint[],
+  credential: Credential | undefined,
+  certsDir: string | undefined,
+): RegistryClientOptions {
+  return {
+    registry: ref.registry,
+    repository: ref.repository,
+    image: ref.toString(),
+    endpoints: endpoints.map((e) => ({ ...e, tls: { ...e.tls } })),
+    credential,
+    certsDir,
+  };
+}
+
 export interface FetchedManifest {
   descriptor: Descriptor;
   bytes: Buffer;
