@@ -1,6 +1,5 @@
 // Create an ImageCache: images to pull onto the nodes ahead of pods, with pull secrets of any
 // namespace (`namespace:name`).
-import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { ConsoleApiError } from '../api/client.ts';
 import { messageOf } from '../api/errors.ts';
@@ -8,29 +7,18 @@ import { RESOURCES, resourcePath } from '../api/paths.ts';
 import { Dialog, DialogActions } from '../components/dialog.tsx';
 import { FormError, TextField } from '../components/fields.tsx';
 import { GENERAL, hasErrors } from '../forms/field-errors.ts';
-import type { FormErrors } from '../forms/field-errors.ts';
 import { buildImageCache, emptyImageCacheForm, imageCacheErrorsFromCauses, validateImageCacheForm } from '../forms/image-cache-form.ts';
 import type { ImageCacheFormValues } from '../forms/image-cache-form.ts';
 import { useLiveList } from '../hooks/use-live-list.ts';
 import { useSession } from '../hooks/session.ts';
+import { useForm } from '../hooks/use-form.ts';
 
 export function CreateImageCacheDialog({ onClose }: { onClose(): void }) {
   const { client } = useSession();
-  const [values, setValues] = useState<ImageCacheFormValues>(emptyImageCacheForm);
-  const [touched, setTouched] = useState<Set<string>>(new Set());
-  const [submitted, setSubmitted] = useState(false);
-  const [serverErrors, setServerErrors] = useState<FormErrors>({});
-  const [busy, setBusy] = useState(false);
+  const { values, errors, show, set, serverErrors, setServerErrors, setSubmitted, busy, setBusy } = useForm<ImageCacheFormValues>(emptyImageCacheForm, validateImageCacheForm);
   // Only image pull secrets, listed by type with the server's field selector.
   const secrets = useLiveList(resourcePath(RESOURCES.secrets), { fieldSelector: 'type=kubernetes.io/dockerconfigjson' });
   const choices = secrets.items.map((s) => `${s.metadata.namespace ?? ''}:${s.metadata.name ?? ''}`).sort();
-  const errors = validateImageCacheForm(values);
-  const show = (f: string): string | undefined => serverErrors[f] ?? (submitted || touched.has(f) ? errors[f] : undefined);
-  const set = (patch: Partial<ImageCacheFormValues>): void => {
-    setValues((v) => ({ ...v, ...patch }));
-    setServerErrors({});
-    setTouched((t) => new Set([...t, ...Object.keys(patch)]));
-  };
 
   async function submit(e: FormEvent): Promise<void> {
     e.preventDefault();

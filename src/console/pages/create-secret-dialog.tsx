@@ -1,6 +1,5 @@
 // The seed's Create Secret dialog: Name (checked live with the server's rule), Secret Type,
 // Image Repository Address, Username and Password (masked, never shown again once saved).
-import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { ConsoleApiError } from '../api/client.ts';
 import { messageOf } from '../api/errors.ts';
@@ -9,10 +8,10 @@ import { Dialog, DialogActions } from '../components/dialog.tsx';
 import { FormError, SelectField, TextField } from '../components/fields.tsx';
 import { KeyValueEditor } from '../components/key-value-editor.tsx';
 import { GENERAL, hasErrors } from '../forms/field-errors.ts';
-import type { FormErrors } from '../forms/field-errors.ts';
 import { buildSecret, DOCKER_CONFIG_JSON, emptySecretForm, OPAQUE, secretServerErrors, validateSecretForm } from '../forms/secret-form.ts';
 import type { SecretFormValues, SecretType } from '../forms/secret-form.ts';
 import { useSession } from '../hooks/session.ts';
+import { useForm } from '../hooks/use-form.ts';
 
 const TYPES = [
   { value: DOCKER_CONFIG_JSON, label: 'kubernetes.io/dockerconfigjson (image pull)' },
@@ -21,19 +20,7 @@ const TYPES = [
 
 export function CreateSecretDialog({ onClose }: { onClose(): void }) {
   const { client, namespace } = useSession();
-  const [values, setValues] = useState<SecretFormValues>(() => emptySecretForm(namespace));
-  const [touched, setTouched] = useState<Record<string, boolean>>({});
-  const [submitted, setSubmitted] = useState(false);
-  const [serverErrors, setServerErrors] = useState<FormErrors>({});
-  const [busy, setBusy] = useState(false);
-
-  const errors = validateSecretForm(values);
-  const shown = (field: string): string | undefined => serverErrors[field] ?? (submitted || touched[field] === true ? errors[field] : undefined);
-  const set = (patch: Partial<SecretFormValues>): void => {
-    setValues((v) => ({ ...v, ...patch }));
-    setServerErrors({});
-    for (const k of Object.keys(patch)) setTouched((t) => ({ ...t, [k]: true }));
-  };
+  const { values, errors, show: shown, set, serverErrors, setServerErrors, setSubmitted, busy, setBusy } = useForm<SecretFormValues>(() => emptySecretForm(namespace), validateSecretForm);
 
   async function submit(e: FormEvent): Promise<void> {
     e.preventDefault();

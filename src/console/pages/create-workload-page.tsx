@@ -1,6 +1,5 @@
 // Create Workload: a Deployment or StatefulSet from a third-party image, checked as the server
 // checks it while typing, with a YAML view of exactly what will be sent.
-import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { stringify } from 'yaml';
 import { ConsoleApiError } from '../api/client.ts';
@@ -19,6 +18,7 @@ import { useSession } from '../hooks/session.ts';
 import { navigate } from '../router.ts';
 import { AnnotationHelperFields } from './annotation-helper-fields.tsx';
 import { PullSecretPicker } from './pull-secret-picker.tsx';
+import { useForm } from '../hooks/use-form.ts';
 
 const KINDS = [
   { value: 'Deployment', label: 'Deployment' },
@@ -27,21 +27,15 @@ const KINDS = [
 
 export function CreateWorkloadPage() {
   const { client, namespace } = useSession();
-  const [values, setValues] = useState<WorkloadFormValues>(() => emptyWorkloadForm(namespace));
-  const [touched, setTouched] = useState<Set<string>>(new Set());
-  const [submitted, setSubmitted] = useState(false);
-  const [serverErrors, setServerErrors] = useState<FormErrors>({});
-  const [busy, setBusy] = useState(false);
+  const { values, errors, show, set, serverErrors, setServerErrors, submitted, setSubmitted, busy, setBusy } = useForm<WorkloadFormValues>(
+    () => emptyWorkloadForm(namespace),
+    validateWorkloadForm,
+    // The annotation helpers are one touched group.
+    (field) => (field.split('.')[0] === 'helpers' ? 'helpers' : field),
+  );
   const namespaces = useLiveList(resourcePath(RESOURCES.namespaces));
 
-  const errors = validateWorkloadForm(values);
-  const show = (field: string): string | undefined => serverErrors[field] ?? (submitted || touched.has(field.split('.')[0] === 'helpers' ? 'helpers' : field) ? errors[field] : undefined);
   const visible: FormErrors = Object.fromEntries(Object.keys({ ...errors, ...serverErrors }).flatMap((k) => (show(k) === undefined ? [] : [[k, show(k) as string]])));
-  const set = (patch: Partial<WorkloadFormValues>): void => {
-    setValues((v) => ({ ...v, ...patch }));
-    setServerErrors({});
-    setTouched((t) => new Set([...t, ...Object.keys(patch)]));
-  };
 
   async function submit(e: FormEvent): Promise<void> {
     e.preventDefault();
